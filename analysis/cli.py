@@ -1,0 +1,102 @@
+"""The command line: ``python -m analysis COMMAND CORPUS_DIR --out OUT_DIR``.
+
+Each subcommand lives in ``analysis/commands/<name>.py`` and provides
+``HELP``, ``add_arguments(parser)`` and ``run(corpus, params, args)``, which
+returns ``{file name: DataFrame}``. This module loads the corpus, turns input
+errors into one-line messages with exit status 2, and writes the frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from .config import PARAMS_FILE, REPORTS_DIR, load_params
+from .corpus import corpus_from_params
+from .errors import InputError
+from .output import write_frames
+
+COMMANDS = ("overview", "themes", "topics", "redundancy")
+
+
+def _command_modules() -> dict:
+    mods = {}
+    for name in COMMANDS:
+        try:
+            mods[name] = importlib.import_module(f"analysis.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"analysis.commands.{name}":
+                raise
+    return mods
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("corpus", nargs="?", metavar="CORPUS_DIR",
+                   help="folder of .txt/.md documents (default: corpus.dir in the parameter file)")
+    p.add_argument("--out", metavar="OUT_DIR", default=str(REPORTS_DIR / "data"),
+                   help="folder for the CSV files, created if needed (default: %(default)s)")
+    p.add_argument("--params", metavar="FILE", default=None,
+                   help=f"parameter file (default: {PARAMS_FILE.name} at the project root)")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    """The argument parser and the per-command sub-parsers."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Theme frequency, topic and redundancy analysis of a folder of text "
+                    "documents. Each command writes tidy CSV files to OUT_DIR.",
+        epilog="Unusable input exits with status 2 and a one-line message. "
+               "Run 'python -m analysis COMMAND --help' for a command's options.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    subparsers = {}
+    for name, mod in _command_modules().items():
+        p = sub.add_parser(name, help=mod.HELP, description=mod.__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        _add_common(p)
+        mod.add_arguments(p)
+        p.set_defaults(run=mod.run)
+        subparsers[name] = p
+    p = sub.add_parser("all", help="run every command above with default options",
+                       description="Run " + ", ".join(subparsers) + " in turn.")
+    _add_common(p)
+    p.set_defaults(run=None)
+    return parser, subparsers
+
+
+def _argv_for(args: argparse.Namespace) -> list[str]:
+    argv = ["--out", args.out]
+    if args.corpus:
+        argv.insert(0, args.corpus)
+    if args.params:
+        argv += ["--params", args.params]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser, subparsers = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        params = load_params(args.params)
+        corpus = corpus_from_params(params, args.corpus)
+        for w in corpus.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        if args.command == "all":
+            jobs = [subparsers[n].parse_args(_argv_for(args)) for n in subparsers]
+        else:
+            jobs = [args]
+        out = Path(args.out)
+        for job in jobs:
+            frames = job.run(corpus, params, job)
+            for path in write_frames(frames, out):
+                print(path)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,457 @@
+"""Read a folder of text documents into a structure with ids and offsets.
+
+A document is split into sections (led by heading lines), then paragraphs,
+bullet items and list leads, then sentences. Every unit keeps character
+offsets into the document's decoded text, so ``doc.text[start:end]`` is
+exactly the unit's text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import text as T
+from .errors import InputError
+
+INTRO_HEADING = "(Introduction)"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A paragraph, bullet item or list lead inside a section."""
+
+    paragraph: int
+    kind: str  # "paragraph" | "bullet" | "list_lead"
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading (or the untitled introduction) and the units under it."""
+
+    section: int
+    heading: str
+    start: int  # start of the heading line, or of the first unit
+    end: int
+    heading_span: tuple[int, int] | None
+    units: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed document.
+
+    Attributes
+    ----------
+    doc_id : str
+        The file stem.
+    title : str
+        A leading title line, else the first heading, else the file stem.
+    text : str
+        The decoded text; every offset indexes it.
+    path : Path
+    encoding : str
+        The codec the bytes were decoded with.
+    sections : tuple of Section
+    """
+
+    doc_id: str
+    title: str
+    text: str
+    path: Path
+    encoding: str
+    sections: tuple[Section, ...]
+
+
+@dataclass
+class Corpus:
+    """A set of parsed documents and the warnings met while reading them.
+
+    The tidy frames (`documents`, `sections`, `paragraphs`, `sentences`) are
+    built once on first use and share column names across the package:
+    ``doc_id``, ``section``, ``paragraph``, ``sentence_id``, ``start``,
+    ``end``, ``text``.
+    """
+
+    docs: list[Document]
+    root: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [d.doc_id for d in self.docs]
+
+    def doc(self, doc_id: str) -> Document:
+        """The document with this id."""
+        for d in self.docs:
+            if d.doc_id == doc_id:
+                return d
+        raise KeyError(doc_id)
+
+    @cached_property
+    def documents(self) -> pd.DataFrame:
+        """One row per document: ``doc_id``, ``title``, ``file``, ``chars``, ``encoding``."""
+        return pd.DataFrame(
+            [
+                {"doc_id": d.doc_id, "title": d.title, "file": d.path.name,
+                 "chars": len(d.text), "encoding": d.encoding}
+                for d in self.docs
+            ],
+            columns=["doc_id", "title", "file", "chars", "encoding"],
+        )
+
+    @cached_property
+    def sections(self) -> pd.DataFrame:
+        """One row per section, in reading order."""
+        rows = []
+        for d in self.docs:
+            for s in d.sections:
+                body = [u for u in s.units]
+                rows.append({
+                    "doc_id": d.doc_id,
+                    "section_id": f"{d.doc_id}:h{s.section:02d}",
+                    "section": s.section,
+                    "heading": s.heading,
+                    "start": s.start,
+                    "end": s.end,
+                    "paragraphs": len(body),
+                    "sentences": sum(len(u.sentences) for u in body),
+                    "words": sum(len(T.words(d.text[u.start:u.end])) for u in body),
+                })
+        return pd.DataFrame(rows, columns=["doc_id", "section_id", "section", "heading", "start",
+                                           "end", "paragraphs", "sentences", "words"])
+
+    @cached_property
+    def paragraphs(self) -> pd.DataFrame:
+        """One row per paragraph, bullet item or list lead."""
+        rows = []
+        for d in self.docs:
+            for s in d.sections:
+                for u in s.units:
+                    rows.append({
+                        "doc_id": d.doc_id,
+                        "paragraph_id": f"{d.doc_id}:p{u.paragraph:03d}",
+                        "section": s.section,
+                        "heading": s.heading,
+                        "paragraph": u.paragraph,
+                        "kind": u.kind,
+                        "start": u.start,
+                        "end": u.end,
+                        "text": d.text[u.start:u.end],
+                    })
+        return pd.DataFrame(rows, columns=["doc_id", "paragraph_id", "section", "heading",
+                                           "paragraph", "kind", "start", "end", "text"])
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        """One row per sentence, with its position and exact text."""
+        rows = []
+        for d in self.docs:
+            n = 0
+            for s in d.sections:
+                for u in s.units:
+                    for a, b in u.sentences:
+                        rows.append({
+                            "doc_id": d.doc_id,
+                            "sentence_id": f"{d.doc_id}:s{n:04d}",
+                            "section": s.section,
+                            "heading": s.heading,
+                            "paragraph": u.paragraph,
+                            "paragraph_id": f"{d.doc_id}:p{u.paragraph:03d}",
+                            "kind": u.kind,
+                            "start": a,
+                            "end": b,
+                            "text": d.text[a:b],
+                        })
+                        n += 1
+        frame = pd.DataFrame(rows, columns=["doc_id", "sentence_id", "section", "heading",
+                                            "paragraph", "paragraph_id", "kind", "start", "end",
+                                            "text"])
+        frame["words"] = [len(T.words(t)) for t in frame["text"]]
+        return frame
+
+
+# --------------------------------------------------------------------------- parsing
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines without their line terminators."""
+    spans, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        spans.append((pos, pos + len(body)))
+        pos += len(line)
+    return spans
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _blocks(text: str) -> list[list[tuple[int, int]]]:
+    """Group non-blank lines into blocks.
+
+    Files without blank lines hold one paragraph per line (as this corpus
+    does); files with blank lines are read as blank-line separated blocks,
+    so hard-wrapped paragraphs stay whole.
+    """
+    lines = [_strip_span(text, a, b) for a, b in _lines(text)]
+    if not any(a == b for a, b in lines):
+        return [[ln] for ln in lines]
+    blocks, cur = [], []
+    for ln in lines:
+        if ln[0] == ln[1]:
+            if cur:
+                blocks.append(cur)
+            cur = []
+        else:
+            cur.append(ln)
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def _heading_text(text: str, span: tuple[int, int], markdown: bool) -> str | None:
+    line = text[span[0]:span[1]]
+    m = T.MD_HEADING_RE.match(line)
+    if m:
+        return m.group(2).strip() or None
+    if not markdown and T.is_heading_line(line):
+        return line.strip()
+    return None
+
+
+def parse_document(doc_id: str, text: str, path: Path | None = None, encoding: str = "utf-8",
+                   markdown: bool = False) -> Document:
+    """Parse decoded text into sections, units and sentences.
+
+    Parameters
+    ----------
+    doc_id : str
+    text : str
+    path : Path, optional
+    encoding : str
+        Recorded on the document.
+    markdown : bool
+        When true, only ``#`` lines are headings.
+
+    Returns
+    -------
+    Document
+    """
+    # Each item: ("heading", span, title) or (kind, span, None)
+    items: list[tuple[str, tuple[int, int], str | None]] = []
+    for block in _blocks(text):
+        if len(block) == 1 and (h := _heading_text(text, block[0], markdown)):
+            items.append(("heading", block[0], h))
+            continue
+        para_lines: list[tuple[int, int]] = []
+
+        def flush():
+            if para_lines:
+                items.append(("paragraph", (para_lines[0][0], para_lines[-1][1]), None))
+                para_lines.clear()
+
+        for span in block:
+            line = text[span[0]:span[1]]
+            if T.MD_HEADING_RE.match(line):
+                flush()
+                items.append(("heading", span, _heading_text(text, span, markdown)))
+            elif T.BULLET_RE.match(line):
+                flush()
+                marker = T.BULLET_RE.match(line).end()
+                items.append(("bullet", _strip_span(text, span[0] + marker, span[1]), None))
+            else:
+                para_lines.append(span)
+        flush()
+
+    # A paragraph ending in ':' right before bullets introduces them.
+    for i, (kind, span, _) in enumerate(items):
+        if (kind == "paragraph" and text[span[0]:span[1]].rstrip().endswith(":")
+                and i + 1 < len(items) and items[i + 1][0] == "bullet"):
+            items[i] = ("list_lead", span, None)
+
+    sections: list[Section] = []
+    heading, hspan, units, n_para = INTRO_HEADING, None, [], 0
+
+    def close(next_start: int):
+        if hspan is None and not units:
+            return
+        start = hspan[0] if hspan else units[0].start
+        end = units[-1].end if units else hspan[1]
+        sections.append(Section(len(sections), heading, start, end, hspan, tuple(units)))
+
+    for kind, span, title in items:
+        if kind == "heading":
+            close(span[0])
+            heading, hspan, units = title, span, []
+            continue
+        sents = tuple(T.sentence_spans(text[span[0]:span[1]], offset=span[0]))
+        units.append(Unit(n_para, kind, span[0], span[1], sents))
+        n_para += 1
+    close(len(text))
+
+    headed = [s for s in sections if s.heading_span is not None]
+    if sections and sections[0].heading_span is not None and len(sections) > 1:
+        title = sections[0].heading
+    elif headed:
+        title = headed[0].heading
+    else:
+        title = doc_id
+    return Document(doc_id, title, text, path or Path(doc_id), encoding, tuple(sections))
+
+
+# --------------------------------------------------------------------------- reading
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return bool(sample) and control / len(sample) > 0.05
+
+
+def _decode(data: bytes, fallback: str) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode(fallback), fallback
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("latin-1"), "latin-1"
+
+
+def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = (".txt", ".md"),
+                max_file_mb: float = 10, encoding_fallback: str = "cp1252") -> Corpus:
+    """Read every text file in a folder into a :class:`Corpus`.
+
+    Input policy (each skip or fallback is recorded in ``Corpus.warnings``):
+
+    - a missing path, a path that is not a folder, or a folder with no usable
+      text file raises :class:`InputError`;
+    - empty or whitespace-only files are skipped;
+    - binary files (NUL bytes or many control characters) are skipped;
+    - files that are not UTF-8 are decoded with `encoding_fallback`
+      (Windows-1252, then Latin-1) and a warning says so;
+    - files larger than `max_file_mb` are skipped without being read;
+    - a file whose text is identical to an earlier one is skipped as a
+      duplicate;
+    - a one-document corpus is accepted with a warning, since cross-document
+      comparisons will be empty.
+
+    Parameters
+    ----------
+    folder : str or Path
+    extensions : sequence of str
+        File suffixes to read (case-insensitive); ``.md`` files use ``#`` headings.
+    max_file_mb : float
+    encoding_fallback : str
+
+    Returns
+    -------
+    Corpus
+        Documents sorted by file name.
+
+    Raises
+    ------
+    InputError
+    """
+    root = Path(folder).expanduser()
+    if not root.exists():
+        raise InputError(f"corpus folder '{root}' does not exist: pass a folder of .txt or .md files")
+    if not root.is_dir():
+        raise InputError(f"corpus path '{root}' is a file, not a folder: pass the folder that holds it")
+    exts = {e.lower() for e in extensions}
+    entries = sorted(p for p in root.iterdir() if not p.name.startswith("."))
+    files = [p for p in entries if p.is_file() and p.suffix.lower() in exts]
+    if not entries:
+        raise InputError(f"corpus folder '{root}' is empty: add .txt or .md files to it")
+    if not files:
+        raise InputError(
+            f"corpus folder '{root}' has no {' or '.join(sorted(exts))} files "
+            f"({len(entries)} other entries): add text files or convert them to plain text"
+        )
+    warnings: list[str] = []
+    others = [p.name for p in entries if p not in files and p.is_file()]
+    if others:
+        warnings.append(f"ignored {len(others)} file(s) without a text suffix: {', '.join(others[:5])}"
+                        + (" ..." if len(others) > 5 else ""))
+    docs: list[Document] = []
+    seen: dict[str, str] = {}
+    limit = max_file_mb * 1024 * 1024
+    for p in files:
+        size = p.stat().st_size
+        if size > limit:
+            warnings.append(f"skipped '{p.name}': {size / 1024 / 1024:.1f} MB is over the "
+                            f"{max_file_mb} MB limit (raise corpus.max_file_mb in params.yaml to include it)")
+            continue
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            warnings.append(f"skipped '{p.name}': cannot be read ({exc.strerror})")
+            continue
+        if _looks_binary(data):
+            warnings.append(f"skipped '{p.name}': it is a binary file, not text")
+            continue
+        text, encoding = _decode(data, encoding_fallback)
+        text = unicodedata.normalize("NFC", text)
+        if not text.strip():
+            warnings.append(f"skipped '{p.name}': the file is empty")
+            continue
+        if encoding != "utf-8":
+            warnings.append(f"'{p.name}' is not UTF-8: decoded as {encoding}; "
+                            "re-save it as UTF-8 if characters look wrong")
+        digest = hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode()).hexdigest()
+        if digest in seen:
+            warnings.append(f"skipped '{p.name}': identical to '{seen[digest]}'")
+            continue
+        seen[digest] = p.name
+        docs.append(parse_document(p.stem, text, p, encoding, markdown=p.suffix.lower() == ".md"))
+    if not docs:
+        raise InputError(f"corpus folder '{root}' has no usable documents: "
+                         + "; ".join(warnings))
+    if len(docs) == 1:
+        warnings.append(f"only one document ('{docs[0].doc_id}'): cross-document comparisons "
+                        "will be empty")
+    return Corpus(docs, root, warnings)
+
+
+def corpus_from_params(params: dict, folder: str | Path | None = None) -> Corpus:
+    """Load the corpus named in the parameters (or `folder`, when given).
+
+    Parameters
+    ----------
+    params : dict
+        As returned by :func:`analysis.config.load_params`.
+    folder : str or Path, optional
+        Overrides ``params['corpus']['dir']``.
+
+    Returns
+    -------
+    Corpus
+    """
+    from .config import resolve_path
+
+    c = params["corpus"]
+    path = Path(folder) if folder else resolve_path(c["dir"])
+    return load_corpus(path, extensions=c["extensions"],
+                       max_file_mb=c["max_file_mb"], encoding_fallback=c["encoding_fallback"])

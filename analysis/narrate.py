@@ -1,0 +1,89 @@
+"""Helpers that turn computed values into safe report prose and tables.
+
+Text that comes from a corpus (titles, headings, sentences) may hold
+characters that Markdown, HTML or LaTeX would interpret; :func:`esc` makes
+it print literally.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>$-])")
+
+
+def esc(text) -> str:
+    """Escape corpus text for Markdown prose (HTML specials, Markdown marks, ``$``)."""
+    s = html.escape(str(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def plural(n: int | float, word: str, plural_form: str | None = None) -> str:
+    """``plural(1, 'section') -> '1 section'``; ``plural(3, 'section') -> '3 sections'``."""
+    form = word if n == 1 else (plural_form or word + "s")
+    value = f"{n:,}" if isinstance(n, int) else f"{n:,.1f}"
+    return f"{value} {form}"
+
+
+def percent(x: float, digits: int = 0) -> str:
+    """``percent(0.237) -> '24%'``."""
+    return f"{100 * x:.{digits}f}%"
+
+
+def number(x: float, digits: int = 1) -> str:
+    """A number with thousands separators and `digits` decimals (none for integers)."""
+    if float(x).is_integer() and digits >= 0 and abs(x) >= 100:
+        return f"{int(x):,}"
+    return f"{x:,.{digits}f}"
+
+
+def join(items, conj: str = "and") -> str:
+    """``join(['a', 'b', 'c']) -> 'a, b and c'``."""
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def md(text: str):
+    """Display-ready Markdown (an ``IPython.display.Markdown``)."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | None = None):
+    """A styled, escaped table for reports: no index, numbers rounded.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    caption : str, optional
+    digits : int
+        Decimals shown for float columns.
+    max_rows : int, optional
+        Show only the first rows.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    if max_rows is not None:
+        frame = frame.head(max_rows)
+    floats = frame.select_dtypes("float").columns
+    styler = (frame.style.hide(axis="index")
+              .format(escape="html", precision=digits, thousands=",")
+              .format({c: f"{{:,.{digits}f}}" for c in floats}, na_rep="–"))
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler.set_table_attributes('class="report-table"')
+
+
+def warnings_note(warnings: list[str]) -> str:
+    """A Markdown bullet list of corpus warnings, or an empty string."""
+    if not warnings:
+        return ""
+    return "**Input notes.**\n\n" + "\n".join(f"- {esc(w)}" for w in warnings)

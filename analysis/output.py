@@ -1,0 +1,50 @@
+"""Writing result tables: the one place the command line touches the disk."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file through a temporary sibling, so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Write each frame as CSV (UTF-8, no index) under `out`.
+
+    Parameters
+    ----------
+    frames : dict of str to DataFrame
+        File name to table.
+    out : Path
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder '{out}': {exc.strerror}") from None
+    written = []
+    for name, frame in frames.items():
+        path = out / name
+        write_atomic(path, frame.to_csv(index=False))
+        written.append(path)
+    return written

@@ -1,0 +1,33 @@
+"""Figures for the corpus overview (notebook 01)."""
+
+from __future__ import annotations
+
+import seaborn as sns
+
+from .style import finish, new_axes
+
+
+def plot_document_lengths(stats, ax=None):
+    """Horizontal bars of words per document, from :func:`analysis.stats.document_stats`."""
+    ax = new_axes(ax, figsize=(8, 0.5 * len(stats) + 1.5))
+    sns.barplot(data=stats, y="doc_id", x="words", ax=ax, color=sns.color_palette()[0])
+    for container in ax.containers:
+        ax.bar_label(container, fmt="{:,.0f}", padding=3, fontsize=9)
+    ax.margins(x=0.12)
+    return finish(ax, "Length of each document", "Words", "Document")
+
+
+def plot_sentence_lengths(sentences, ax=None):
+    """Box plots of words per sentence for each document, from ``Corpus.sentences``."""
+    ax = new_axes(ax, figsize=(8, 0.5 * sentences.doc_id.nunique() + 1.5))
+    sns.boxplot(data=sentences, y="doc_id", x="words", ax=ax, color=sns.color_palette()[1],
+                fliersize=2)
+    return finish(ax, "Sentence length by document", "Words per sentence", "Document")
+
+
+def plot_section_lengths(sections, ax=None):
+    """Strip plot of words per section for each document, from ``Corpus.sections``."""
+    ax = new_axes(ax, figsize=(8, 0.5 * sections.doc_id.nunique() + 1.5))
+    sns.stripplot(data=sections, y="doc_id", x="words", ax=ax, color=sns.color_palette()[2],
+                  size=6, alpha=0.8, jitter=0.15)
+    return finish(ax, "Section length by document", "Words per section", "Document")

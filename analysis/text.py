@@ -1,0 +1,155 @@
+"""Text rules in one place: words, stop words, headings and sentence boundaries.
+
+Every module that needs to know what a word or a sentence is asks here, so
+that counts agree across the themes, topics and redundancy analyses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+#: A word: letters or digits, with inner hyphens or apostrophes kept
+#: ("capacity-building", "state's").
+WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "’s"}
+
+BULLET_RE = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,3}[.)])[ \t]+")
+MD_HEADING_RE = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+
+# Lower-cased tokens after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    """e.g. i.e. etc. vs. v. cf. al. approx. ca. esp. incl. viz. no. nos. fig. figs.
+    mr. mrs. ms. dr. prof. sr. jr. st. mt. gen. col. lt. sgt. capt. maj. adm. gov. sen. rep.
+    inc. ltd. co. corp. dept. univ. art. para. sec. ch. vol. pp. p. ed. eds.
+    jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec.""".split()
+)
+# After these a capitalised stop word ("The", "In") still starts a sentence.
+SENTENCE_FINAL_ABBREVIATIONS = frozenset({"etc.", "al.", "inc.", "ltd.", "co.", "corp."})
+INITIALISM_RE = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+HEADING_END_PUNCT = tuple(".!?:;,")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of `text`.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of str
+    """
+    return [m.group(0).lower() for m in WORD_RE.finditer(text)]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the words in `text`."""
+    return [m.span() for m in WORD_RE.finditer(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words that are not stop words and contain a letter."""
+    return [w for w in words(text) if w not in STOP_WORDS and any(c.isalpha() for c in w)]
+
+
+def is_heading_line(line: str, max_words: int = 14) -> bool:
+    """Whether a plain-text line reads as a section heading.
+
+    A heading is a short line that starts with a capital letter or digit,
+    is not a bullet, and does not end in sentence punctuation or a colon.
+    Lines such as "Key accomplishments include:" therefore stay list leads.
+
+    Parameters
+    ----------
+    line : str
+    max_words : int
+        Longer lines are paragraphs whatever their punctuation.
+
+    Returns
+    -------
+    bool
+    """
+    s = line.strip()
+    if not s or BULLET_RE.match(line) or s.endswith(HEADING_END_PUNCT):
+        return False
+    if not (s[0].isupper() or s[0].isdigit()):
+        return False
+    n = len(words(s))
+    return 1 <= n <= max_words and len(s) <= 120
+
+
+def _token_before(text: str, end: int) -> str:
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end].lstrip("([\"'“‘")
+
+
+def _next_token(text: str, pos: int) -> str:
+    m = re.match(r"\s*([\"'“‘(\[]*)(\S*)", text[pos:])
+    return m.group(2) if m else ""
+
+
+def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
+    nxt = _next_token(text, punct_end)
+    if not nxt:
+        return False
+    first = nxt[0]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    if text[punct_start] != ".":
+        return True
+    token = _token_before(text, punct_start + 1).lower()
+    next_word = words(nxt)[:1]
+    starts_like_sentence = bool(next_word) and next_word[0] in STOP_WORDS
+    if token in SENTENCE_FINAL_ABBREVIATIONS or INITIALISM_RE.match(token):
+        # "the U.N. Security Council" continues; "by the U.N. The council" ends.
+        return starts_like_sentence
+    if token in ABBREVIATIONS:
+        return False
+    if re.fullmatch(r"[a-z]\.", token):  # a single initial: "J. Smith"
+        return False
+    return True
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Split a paragraph into sentences, as character spans.
+
+    Abbreviations (e.g., vs., Dr.) and initialisms (U.N.) do not end a
+    sentence unless a capitalised function word follows; text without final
+    punctuation (a bullet item) is one sentence.
+
+    Parameters
+    ----------
+    text : str
+        One paragraph or bullet item.
+    offset : int
+        Added to every span, so spans index the original document.
+
+    Returns
+    -------
+    list of (int, int)
+        Spans with surrounding whitespace trimmed; ``text[s - offset:e - offset]``
+        is the sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in BOUNDARY_RE.finditer(text):
+        if _is_boundary(text, m.start(), m.end()):
+            spans.append((start, m.end()))
+            start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s + offset, e + offset))
+    return out
