@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>$-])")
 
 
@@ -77,6 +79,13 @@ def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | No
     styler = (frame.style.hide(axis="index")
               .format(escape="html", precision=digits, thousands=",")
               .format({c: f"{{:,.{digits}f}}" for c in floats}, na_rep="–"))
+    numeric = set(frame.select_dtypes("number").columns)
+    styler = styler.set_td_classes(pd.DataFrame(
+        [["num" if c in numeric else "txt" for c in frame.columns]] * len(frame),
+        index=frame.index, columns=frame.columns))
+    styler = styler.set_table_styles([
+        {"selector": f"th.col_heading.col{i}", "props": [("text-align", "right" if c in numeric else "left")]}
+        for i, c in enumerate(frame.columns)], overwrite=False)
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler.set_table_attributes('class="report-table"')

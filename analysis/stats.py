@@ -176,3 +176,58 @@ def corpus_summary(stats: pd.DataFrame) -> dict:
         "least_readable": stats.loc[stats.flesch_reading_ease.idxmin(), "doc_id"],
         "mean_sentence_words": float(np.average(stats.mean_sentence_words, weights=stats.sentences)),
     }
+
+
+STATS_COLUMNS = {
+    "doc_id": "Document", "words": "Words", "sentences": "Sentences", "paragraphs": "Paragraphs",
+    "bullets": "Bullets", "sections": "Sections", "mean_sentence_words": "Words per sentence",
+    "sd_sentence_words": "SD", "type_token_ratio": "TTR", "mattr": "MATTR", "mtld": "MTLD",
+    "flesch_reading_ease": "Flesch",
+}
+
+
+def stats_table(stats: pd.DataFrame) -> pd.DataFrame:
+    """The statistics of :func:`document_stats` with reader-facing column names."""
+    return stats[list(STATS_COLUMNS)].rename(columns=STATS_COLUMNS)
+
+
+def outline(corpus: Corpus, doc_id: str) -> pd.DataFrame:
+    """A document's sections in reading order with their size.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``#``, ``Heading``, ``Paragraphs``, ``Bullets``, ``Words``.
+    """
+    paras = corpus.paragraphs
+    paras = paras[paras.doc_id == doc_id]
+    secs = corpus.sections[corpus.sections.doc_id == doc_id]
+    bullets = paras[paras.kind == "bullet"].groupby("section").size()
+    return pd.DataFrame({
+        "#": secs.section.to_numpy(),
+        "Heading": secs.heading.to_numpy(),
+        "Paragraphs": (secs.paragraphs - secs.section.map(bullets).fillna(0)).astype(int).to_numpy(),
+        "Bullets": secs.section.map(bullets).fillna(0).astype(int).to_numpy(),
+        "Words": secs.words.to_numpy(),
+    })
+
+
+def section_length_summary(sections: pd.DataFrame) -> dict:
+    """Range, median and the longest of the section lengths in ``Corpus.sections``.
+
+    Returns
+    -------
+    dict
+        ``min_words``, ``max_words``, ``median_words``, ``longest_heading``, ``longest_doc``.
+    """
+    if sections.empty:
+        return {"min_words": 0, "max_words": 0, "median_words": 0.0,
+                "longest_heading": None, "longest_doc": None}
+    top = sections.loc[sections.words.idxmax()]
+    return {
+        "min_words": int(sections.words.min()),
+        "max_words": int(sections.words.max()),
+        "median_words": float(sections.words.median()),
+        "longest_heading": top.heading,
+        "longest_doc": top.doc_id,
+    }

@@ -1,0 +1,134 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Corpus overview
+#
+# *What is in this corpus?* This report describes each document's size, structure,
+# sentence length, vocabulary and readability, and lists each document's outline of
+# sections, so that the later reports on themes, topics and redundancy can be read
+# against it.
+
+# %% tags=["parameters"]
+params_file = None   # None -> params.yaml at the project root
+corpus_dir = None    # None -> corpus.dir from the parameter file
+
+# %%
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from analysis import corpus_from_params, corpus_summary, document_stats, load_params
+from analysis.narrate import esc, join, md, number, plural, table, warnings_note
+from analysis.plots import (apply_style, plot_document_lengths, plot_section_lengths,
+                            plot_sentence_lengths)
+from analysis.stats import outline, section_length_summary, stats_table
+
+params = load_params(params_file)
+corpus = corpus_from_params(params, corpus_dir)
+stats = document_stats(corpus, mattr_window=params["overview"]["mattr_window"])
+summary = corpus_summary(stats)
+apply_style()
+display(md(warnings_note(corpus.warnings)))
+
+# %% [markdown]
+# ## The documents
+
+# %%
+display(md(
+    f"The corpus holds {plural(summary['documents'], 'document')} with "
+    f"{plural(summary['words'], 'word')} in {plural(summary['sentences'], 'sentence')} "
+    f"and {plural(summary['sections'], 'headed section')}. "
+    f"The longest document is *{esc(corpus.doc(summary['longest']).title)}* "
+    f"({esc(summary['longest'])}, {number(stats.words.max(), 0)} words); the shortest is "
+    f"*{esc(corpus.doc(summary['shortest']).title)}* ({esc(summary['shortest'])}, "
+    f"{number(stats.words.min(), 0)} words). "
+    "Table 1 gives the statistics for each document."
+))
+display(table(stats_table(stats), caption="Table 1. Statistics per document", digits=2))
+display(md(
+    "*Words* counts word tokens in sentences (headings excluded). *MATTR* is the moving-average "
+    f"type/token ratio over {params['overview']['mattr_window']}-word windows and *MTLD* the "
+    "measure of textual lexical diversity; unlike the plain type/token ratio, neither falls as a "
+    "document grows longer. *Flesch* is the Flesch reading ease: higher is easier, and scores "
+    "below 30 read as specialist prose."
+))
+
+# %%
+ax = plot_document_lengths(stats)
+plt.show()
+display(md(
+    f"Figure 1. Words per document. The longest document is "
+    f"{number(stats.words.max() / stats.words.min(), 2)} times the length of the shortest."
+))
+
+# %% [markdown]
+# ## Sentences
+
+# %%
+ax = plot_sentence_lengths(corpus.sentences)
+plt.show()
+longest_sd = stats.loc[stats.sd_sentence_words.idxmax()]
+display(md(
+    f"Figure 2. Words per sentence in each document (box: middle half; whiskers: 1.5 × the "
+    f"interquartile range). Sentences average {number(summary['mean_sentence_words'])} words "
+    f"across the corpus. Sentence length varies most in {esc(longest_sd.doc_id)} "
+    f"(standard deviation {number(longest_sd.sd_sentence_words)} words). "
+    f"The most readable document by Flesch score is {esc(summary['most_readable'])} "
+    f"({number(stats.flesch_reading_ease.max())}) and the least readable is "
+    f"{esc(summary['least_readable'])} ({number(stats.flesch_reading_ease.min())})."
+))
+
+# %% [markdown]
+# ## Sections
+
+# %%
+sections = corpus.sections
+sec = section_length_summary(sections)
+ax = plot_section_lengths(sections)
+plt.show()
+display(md(
+    f"Figure 3. Words per section, one dot per section. Sections run from "
+    f"{plural(int(sec['min_words']), 'word')} to {plural(int(sec['max_words']), 'word')}, "
+    f"with a median of {number(sec['median_words'], 0)}. "
+    + (f"The longest section is “{esc(sec['longest_heading'])}” in {esc(sec['longest_doc'])}."
+       if sec["longest_heading"] else "")
+))
+
+# %% [markdown]
+# ## Outline of each document
+#
+# Each document's sections in reading order, with the number of paragraphs, bullet items
+# and words under each heading. "(Introduction)" is the text before the first heading.
+
+# %%
+for doc in corpus.docs:
+    frame = outline(corpus, doc.doc_id)
+    display(table(frame, caption=f"{doc.doc_id}: {doc.title}", digits=0))
+
+# %% [markdown]
+# ## What this means
+
+# %%
+display(md(
+    f"The {plural(summary['documents'], 'document')} are "
+    + ("similar in size" if stats.words.max() <= 1.5 * stats.words.min() else "uneven in size")
+    + f" ({number(stats.words.min(), 0)} to {number(stats.words.max(), 0)} words) and in structure "
+    f"({join(sorted({str(int(n)) for n in stats.sections}))} headed sections each). "
+    f"With sentences of about {number(summary['mean_sentence_words'], 0)} words and Flesch "
+    f"scores between {number(stats.flesch_reading_ease.min())} and "
+    f"{number(stats.flesch_reading_ease.max())}, "
+    + ("they read as dense specialist prose. " if stats.flesch_reading_ease.max() < 30
+       else "their readability differs between documents. ")
+    + "The theme, topic and redundancy reports analyse this same parsed structure: every count "
+    "in them can be traced to a document, section, paragraph and sentence listed here."
+))
