@@ -1,0 +1,68 @@
+"""Theme frequency: dictionary counts with evidence, keyness, dispersion and co-occurrence.
+
+Writes:
+  theme_counts.csv          doc_id, theme, count, words, per_1k_words, paragraphs,
+                            paragraphs_total, paragraph_share
+  theme_matches.csv         one row per counted match (KWIC evidence): doc_id, theme,
+                            term, start, end, text, left, right, section, heading,
+                            paragraph, paragraph_id, position
+  theme_section_counts.csv  doc_id, section, heading, theme, count, words, per_1k_words
+  theme_dispersion.csv      doc_id, theme, count, first, last, mean, sections_with,
+                            sections_total, dp
+  theme_cooccurrence.csv    theme_a, theme_b, paragraphs, paragraphs_a, paragraphs_b,
+                            together, expected, lift, p_value, significant
+  keyness.csv               doc_id, kind (theme|word|bigram), item, count, count_rest,
+                            size, size_rest, per_1k, per_1k_rest, g2, log_ratio, p_value,
+                            significant, direction
+  theme_terms.csv           the dictionary used: theme, term
+
+The dictionary format and matching rules are documented in analysis/themes.py
+and at the top of analysis/themes.yaml (the default dictionary).
+"""
+
+from __future__ import annotations
+
+HELP = "theme counts with KWIC evidence, keyness, dispersion and co-occurrence"
+
+
+def add_arguments(parser) -> None:
+    """Options of the themes command."""
+    parser.add_argument("--themes", metavar="FILE", default=None,
+                        help="YAML theme dictionary (default: themes.file in the parameter "
+                             "file, else the bundled analysis/themes.yaml)")
+    parser.add_argument("--kwic-chars", type=int, default=None, metavar="N",
+                        help="characters of context either side of a match "
+                             "(default: themes.kwic_chars, 60)")
+    parser.add_argument("--alpha", type=float, default=None, metavar="P",
+                        help="significance level for keyness and co-occurrence "
+                             "(default: themes.alpha, 0.01)")
+    parser.add_argument("--min-word-freq", type=int, default=None, metavar="N",
+                        help="corpus frequency a word or bigram needs to be tested for "
+                             "keyness (default: themes.min_word_freq, 5)")
+
+
+def run(corpus, params, args) -> dict:
+    """Compute every theme table."""
+    from ..errors import InputError
+    from ..themes import analyse_themes, theme_settings
+
+    settings = theme_settings(params)
+    for key in ("kwic_chars", "alpha", "min_word_freq"):
+        value = getattr(args, key, None)
+        if value is not None:
+            settings[key] = value
+    if settings["kwic_chars"] < 0:
+        raise InputError("--kwic-chars must be 0 or more")
+    if not 0 < settings["alpha"] < 1:
+        raise InputError("--alpha must be between 0 and 1, e.g. 0.01")
+    result = analyse_themes(corpus, params, themes_path=getattr(args, "themes", None),
+                            settings=settings)
+    return {
+        "theme_counts.csv": result["counts"],
+        "theme_matches.csv": result["matches"],
+        "theme_section_counts.csv": result["sections"],
+        "theme_dispersion.csv": result["dispersion"],
+        "theme_cooccurrence.csv": result["cooccurrence"],
+        "keyness.csv": result["keyness"],
+        "theme_terms.csv": result["terms"],
+    }
