@@ -132,7 +132,7 @@ def compile_term(term: str, theme: str = "?") -> re.Pattern:
                 "trailing * (e.g. 'train*', 'capacity building')")
         star = part.endswith("*")
         word = part[:-1] if star else part
-        body = re.escape(word).replace("'", "['’]").replace("’", "['’]")
+        body = "['’]".join(re.escape(w) for w in re.split("['’]", word))
         pieces.append(body + (rf"{_WORD}*" if star else ""))
     pattern = rf"(?<!{_WORD})" + _SEPARATOR.join(pieces) + rf"(?!{_WORD})"
     return re.compile(pattern, re.IGNORECASE)
