@@ -180,7 +180,7 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
         ``error`` (reconstruction error or perplexity of the first seed),
         ``seconds`` (fitting time for all seeds).
     """
-    from .topics import Vocabulary, factorize, normalize_rows
+    from .topics import Vocabulary, factorize, iterations, normalize_rows
 
     method = method or settings["method"]
     vocab = Vocabulary(min_df=settings["min_df"], max_df=settings["max_df"],
@@ -195,7 +195,7 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
         t0 = time.perf_counter()
         runs, first = [], None
         for seed in seeds:
-            est, W, H, tfidf = factorize(counts, k, method, seed, settings["max_iter"])
+            est, W, H, tfidf = factorize(counts, k, method, seed, iterations(settings, method))
             runs.append(np.asarray(H))
             if first is None:
                 first = (est, H)

@@ -48,10 +48,11 @@ TOPIC_DEFAULTS: dict = {
     "ngram_max": 2,                # 1: words only; 2: words and two-word phrases
     "fold_plurals": True,          # count "missions" as "mission" when both occur
     "extra_stop_words": [],        # corpus-specific filler words, dropped before counting
-    "max_iter": 400,
+    "max_iter": 400,               # NMF iterations
+    "lda_max_iter": 30,            # LDA (batch variational Bayes) passes
     "representative_n": 2,         # representative paragraphs per topic
     "labels": {},                  # {topic number: "your label"} overrides automatic labels
-    "scale_docs": 2000,            # size of the synthetic corpus used to time fitting
+    "scale_docs": 5000,            # size of the synthetic corpus used to time fitting
 }
 
 METHODS = ("nmf", "lda")
@@ -336,12 +337,17 @@ def factorize(counts: sp.csr_matrix, n_topics: int, method: str = "nmf", random_
             W = est.fit_transform(X)
         elif method == "lda":
             est = LatentDirichletAllocation(n_components=n_topics, learning_method="batch",
-                                            max_iter=min(max_iter, 100),
-                                            random_state=random_state)
+                                            max_iter=max_iter, random_state=random_state)
             W = est.fit_transform(counts)
         else:
             raise InputError(f"method '{method}' is unknown: use nmf or lda")
     return est, W, est.components_, tfidf
+
+
+def iterations(settings: dict, method: str | None = None) -> int:
+    """The iteration limit the settings give `method` (``max_iter`` or ``lda_max_iter``)."""
+    method = method or settings["method"]
+    return int(settings["lda_max_iter"] if method == "lda" else settings["max_iter"])
 
 
 def normalize_rows(m: np.ndarray) -> np.ndarray:
@@ -403,7 +409,7 @@ class TopicModel:
                    max_df=settings["max_df"], ngram_max=settings["ngram_max"],
                    fold_plurals=settings["fold_plurals"],
                    stop_words=tuple(settings["extra_stop_words"] or ()),
-                   max_iter=settings["max_iter"],
+                   max_iter=iterations(settings),
                    random_state=settings["seed"] if random_state is None else random_state)
 
     def _vocabulary(self) -> Vocabulary:
@@ -766,7 +772,7 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     res.k, res.model = k, model
     seeds = [s["seed"] + i for i in range(int(s["n_seeds"]))]
     reps = [model.components_] + [
-        factorize(counts, k, s["method"], seed, s["max_iter"])[2] for seed in seeds[1:]]
+        factorize(counts, k, s["method"], seed, iterations(s))[2] for seed in seeds[1:]]
     per_topic, overall = D.topic_stability(reps)
     res.stability = overall
 
@@ -889,3 +895,67 @@ def time_fit(texts, settings: dict, n_topics: int, method: str | None = None) ->
     seconds = time.perf_counter() - t0
     return {"units": len(texts), "terms": len(model.terms_), "nonzeros": int(model.counts_.nnz),
             "seconds": seconds, "method": s["method"], "k": model.n_topics_}
+
+
+def scale_check(paragraphs, settings: dict, n_docs: int = 2000, n_planted: int = 6) -> dict:
+    """Time a fit on a large synthetic corpus and check the planted topics come back.
+
+    Builds :func:`synthetic_texts` from `paragraphs`, fits a document-level
+    model with ``k = n_planted`` and matches fitted to planted topics with the
+    Hungarian algorithm on their document counts.
+
+    Returns
+    -------
+    dict
+        :func:`time_fit`'s keys plus ``docs`` and ``recovery`` (share of
+        documents whose dominant fitted topic is their planted topic).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    texts, truth = synthetic_texts(paragraphs, n_docs=n_docs, n_planted=n_planted,
+                                   random_state=int(settings["seed"]))
+    t0 = time.perf_counter()
+    model = TopicModel.from_settings(settings, n_planted).fit(texts)
+    seconds = time.perf_counter() - t0
+    shares = np.nan_to_num(model.unit_topics_)
+    found = shares.argmax(axis=1)
+    table = np.zeros((n_planted, model.n_topics_))
+    np.add.at(table, (truth, found), 1)
+    r, c = linear_sum_assignment(-table)
+    return {"docs": n_docs, "units": len(texts), "terms": len(model.terms_),
+            "nonzeros": int(model.counts_.nnz), "seconds": seconds, "method": settings["method"],
+            "k": model.n_topics_, "recovery": float(table[r, c].sum() / n_docs)}
+
+
+def dominant_topics(doc_topics: pd.DataFrame) -> pd.DataFrame:
+    """Each document's largest topic: ``doc_id``, ``topic``, ``label``, ``share``, ``runner_up_share``."""
+    rows = []
+    for doc_id, g in doc_topics.groupby("doc_id", sort=False):
+        g = g.sort_values(["share", "topic"], ascending=[False, True])
+        top = g.iloc[0]
+        rows.append({"doc_id": doc_id, "topic": int(top["topic"]), "label": top["label"],
+                     "share": float(top["share"]),
+                     "runner_up_share": float(g["share"].iloc[1]) if len(g) > 1 else 0.0})
+    return pd.DataFrame(rows, columns=["doc_id", "topic", "label", "share", "runner_up_share"])
+
+
+def method_verdict(comparison: pd.DataFrame, used: str) -> str:
+    """One sentence comparing NMF and LDA rows of :func:`analysis.topic_diagnostics.compare_methods`.
+
+    Counts on how many of coherence, diversity and stability each method
+    wins, and says whether the method in use is the better one.
+    """
+    if comparison is None or len(comparison) < 2:
+        return ""
+    c = comparison.set_index("method")
+    wins = {m: 0 for m in c.index}
+    for col in ("coherence", "diversity", "stability"):
+        wins[c[col].idxmax()] += 1
+    better = max(wins, key=lambda m: (wins[m], m == used))
+    other = [m for m in c.index if m != used][0]
+    if better == used:
+        return (f"{used.upper()} scores higher than {other.upper()} on {wins[used]} of the three "
+                f"measures (coherence, diversity, stability), so the report uses {used.upper()}.")
+    return (f"{other.upper()} scores higher on {wins[other]} of the three measures (coherence, "
+            f"diversity, stability); the report still uses {used.upper()} as set in the parameter "
+            f"file (topics.method).")

@@ -1,0 +1,214 @@
+"""Figures for topic modelling (notebook 03). They draw frames from :mod:`analysis.topics`."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+
+from .style import SEQUENTIAL, finish, new_axes, short_label
+
+
+def _topic_names(frame) -> list[str]:
+    pairs = frame[["topic", "label"]].drop_duplicates().sort_values("topic")
+    return [f"{t}. {lab}" for t, lab in zip(pairs["topic"], pairs["label"])]
+
+
+def plot_top_terms(topic_terms, n_terms: int = 8, ncols: int = 3, kind: str = "term"):
+    """A grid of bar charts: each topic's heaviest terms and their weights.
+
+    Parameters
+    ----------
+    topic_terms : pandas.DataFrame
+        From :func:`analysis.topics.topic_terms_frame` (``topic``, ``label``,
+        ``rank``, ``term``, ``kind``, ``weight``).
+    n_terms : int
+    ncols : int
+    kind : {"term", "bigram"}
+
+    Returns
+    -------
+    ndarray of Axes
+    """
+    data = topic_terms[(topic_terms["kind"] == kind) & (topic_terms["rank"] <= n_terms)]
+    topics = sorted(data["topic"].unique())
+    ncols = max(1, min(ncols, len(topics)))
+    nrows = max(1, math.ceil(len(topics) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, 0.28 * n_terms * nrows + 1.2 * nrows),
+                             squeeze=False)
+    colors = sns.color_palette(n_colors=max(len(topics), 1))
+    for i, ax in enumerate(axes.ravel()):
+        if i >= len(topics):
+            ax.set_visible(False)
+            continue
+        t = topics[i]
+        d = data[data["topic"] == t].sort_values("rank")
+        ax.barh(d["term"], d["weight"], color=colors[i])
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", labelsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+        label = d["label"].iloc[0]
+        finish(ax, f"{t}. {label}", "Weight" if i // ncols == nrows - 1 else None, None)
+        ax.title.set_fontsize(10)
+    fig.suptitle("Top terms of each topic (share of the topic's weight)", fontweight="bold",
+                 x=0.01, ha="left")
+    return axes
+
+
+def plot_doc_topics(doc_topics, ax=None):
+    """Heatmap of topic shares per document (rows sum to 1).
+
+    Parameters
+    ----------
+    doc_topics : pandas.DataFrame
+        ``doc_id``, ``topic``, ``label``, ``share``.
+    """
+    wide = doc_topics.pivot(index="doc_id", columns="topic", values="share")
+    wide = wide.reindex(list(dict.fromkeys(doc_topics["doc_id"])))
+    wide.index = [short_label(d, 22) for d in wide.index]
+    wide.columns = _topic_names(doc_topics)
+    ax = new_axes(ax, figsize=(1.1 * wide.shape[1] + 3.5, 0.45 * len(wide) + 2.6))
+    sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=max(0.5, float(wide.max().max())),
+                annot=len(wide) <= 30, fmt=".0%", cbar_kws={"label": "Share of the document"},
+                linewidths=0.5)
+    ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right", fontsize=8)
+    return finish(ax, "Topic shares of each document", "Topic", "Document")
+
+
+def plot_topic_flow(section_topics, ncols: int = 1):
+    """How each document moves through its topics, section by section.
+
+    One panel per document: stacked bars of the topic shares of each section,
+    in reading order.
+
+    Parameters
+    ----------
+    section_topics : pandas.DataFrame
+        ``doc_id``, ``section``, ``heading``, ``topic``, ``label``, ``share``.
+
+    Returns
+    -------
+    ndarray of Axes
+    """
+    docs = list(dict.fromkeys(section_topics["doc_id"]))
+    names = _topic_names(section_topics)
+    colors = sns.color_palette(n_colors=len(names))
+    nrows = max(1, math.ceil(len(docs) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(8.5, 1.6 * nrows + 1.2), squeeze=False,
+                             sharex=False)
+    for i, ax in enumerate(axes.ravel()):
+        if i >= len(docs):
+            ax.set_visible(False)
+            continue
+        d = section_topics[section_topics["doc_id"] == docs[i]]
+        wide = d.pivot(index="section", columns="topic", values="share").sort_index()
+        bottom = np.zeros(len(wide))
+        for j, t in enumerate(wide.columns):
+            ax.bar(wide.index, wide[t], bottom=bottom, color=colors[j], width=0.9,
+                   label=names[j] if i == 0 else None)
+            bottom += wide[t].to_numpy()
+        ax.set_xticks(wide.index)
+        ax.tick_params(labelsize=7)
+        ax.set_ylim(0, 1)
+        ax.margins(x=0.01)
+        finish(ax, short_label(docs[i], 40), "Section (reading order)" if i == len(docs) - 1 else None,
+               "Share")
+        ax.title.set_fontsize(9)
+    fig.suptitle("Topic flow: shares of each section, in reading order", fontweight="bold",
+                 x=0.01, ha="left")
+    fig.legend(loc="outside lower center", ncol=min(3, len(names)), fontsize=8, frameon=False)
+    return axes
+
+
+def plot_topic_map(topic_map, ax=None):
+    """Intertopic distance map: topics placed by 2-D scaling of their term distributions.
+
+    Parameters
+    ----------
+    topic_map : pandas.DataFrame
+        ``topic``, ``label``, ``x``, ``y``, ``prevalence``.
+    """
+    ax = new_axes(ax, figsize=(7, 5.5))
+    colors = sns.color_palette(n_colors=len(topic_map))
+    sizes = 3000 * topic_map["prevalence"].to_numpy() + 50
+    ax.scatter(topic_map["x"], topic_map["y"], s=sizes, c=colors, alpha=0.55, edgecolor="k")
+    for _, r in topic_map.iterrows():
+        ax.annotate(f"{int(r['topic'])}. {r['label']}\n{r['prevalence']:.0%}", (r["x"], r["y"]),
+                    ha="center", va="center", fontsize=8)
+    ax.margins(0.25)
+    ax.axhline(0, color="0.85", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.85", lw=0.8, zorder=0)
+    return finish(ax, "Intertopic distance map (area = prevalence)",
+                  "Dimension 1 (Jensen-Shannon scaling)", "Dimension 2")
+
+
+def plot_k_scan(k_scan, chosen_k: int | None = None, min_stability: float | None = None):
+    """The k-scan: coherence, diversity/exclusivity and stability against k.
+
+    Parameters
+    ----------
+    k_scan : pandas.DataFrame
+        From :func:`analysis.topic_diagnostics.k_scan`.
+    chosen_k : int, optional
+        Marked with a vertical line.
+    min_stability : float, optional
+        Drawn as the stability threshold.
+
+    Returns
+    -------
+    ndarray of Axes
+    """
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
+    c = sns.color_palette()
+    a = axes[0]
+    a.plot(k_scan["k"], k_scan["coherence"], "o-", color=c[0], label="mean")
+    if "coherence_min" in k_scan:
+        a.plot(k_scan["k"], k_scan["coherence_min"], "o--", color=c[0], alpha=0.5, label="worst topic")
+    a.legend(fontsize=8)
+    finish(a, "Coherence (NPMI)", "Number of topics k", "NPMI")
+    a = axes[1]
+    a.plot(k_scan["k"], k_scan["diversity"], "o-", color=c[1], label="diversity")
+    a.plot(k_scan["k"], k_scan["exclusivity"], "s-", color=c[2], label="exclusivity")
+    a.legend(fontsize=8)
+    finish(a, "Distinctness", "Number of topics k", "Score (0-1)")
+    a = axes[2]
+    a.plot(k_scan["k"], k_scan["stability"], "o-", color=c[3], label="mean")
+    if "stability_min" in k_scan:
+        a.plot(k_scan["k"], k_scan["stability_min"], "o--", color=c[3], alpha=0.5,
+               label="least stable topic")
+    if min_stability is not None:
+        a.axhline(min_stability, color="0.5", ls=":", lw=1, label="threshold")
+    a.set_ylim(min(0.0, float(k_scan[["stability"]].min().min()) - 0.05), 1.05)
+    a.legend(fontsize=8)
+    finish(a, "Stability across seeds", "Number of topics k", "Matched cosine")
+    for a in axes:
+        a.set_xticks(k_scan["k"])
+        if chosen_k is not None:
+            a.axvline(chosen_k, color="k", lw=1, alpha=0.4)
+    fig.suptitle("Choosing the number of topics" + (f" (chosen: k = {chosen_k})" if chosen_k else ""),
+                 fontweight="bold", x=0.01, ha="left")
+    return axes
+
+
+def plot_doc_similarity(doc_similarity, ax=None):
+    """Heatmap of document-to-document cosine similarity in topic space.
+
+    Parameters
+    ----------
+    doc_similarity : pandas.DataFrame
+        ``doc_a``, ``doc_b``, ``similarity``.
+    """
+    ids = list(dict.fromkeys(list(doc_similarity["doc_a"]) + list(doc_similarity["doc_b"])))
+    wide = doc_similarity.pivot(index="doc_a", columns="doc_b", values="similarity")
+    wide = wide.reindex(index=ids, columns=ids)
+    for d in ids:
+        wide.loc[d, d] = 1.0
+    wide.index = [short_label(d, 22) for d in ids]
+    wide.columns = [short_label(d, 22) for d in ids]
+    ax = new_axes(ax, figsize=(0.8 * len(ids) + 3.5, 0.6 * len(ids) + 2.2))
+    sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=1, annot=len(ids) <= 15, fmt=".2f",
+                cbar_kws={"label": "Cosine similarity"}, linewidths=0.5)
+    ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right", fontsize=8)
+    return finish(ax, "How alike the documents are in topic space", "Document", "Document")

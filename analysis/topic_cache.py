@@ -1,0 +1,82 @@
+"""An on-disk cache for the topic k-scan, the slow part of the topic analysis.
+
+The key is a SHA-256 hash of the unit texts, every setting that changes the
+scan, the method, and the scikit-learn version, so any change of input or
+parameters recomputes. Entries are small CSV files under
+``analysis.config.CACHE_DIR / "topics"``; deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import sklearn
+
+from .config import CACHE_DIR
+
+#: Bump when the scan's computation changes, to invalidate old entries.
+SCAN_VERSION = 1
+_KEYS = ("method", "k_min", "k_max", "n_seeds", "top_n", "min_df", "max_df", "ngram_max",
+         "fold_plurals", "extra_stop_words", "max_iter", "lda_max_iter", "seed")
+
+
+def scan_key(texts, settings: dict, method: str | None = None) -> str:
+    """Hash of everything the k-scan depends on."""
+    h = hashlib.sha256()
+    conf = {k: settings.get(k) for k in _KEYS}
+    conf["method"] = method or settings["method"]
+    conf["extra_stop_words"] = sorted(str(w) for w in conf["extra_stop_words"] or ())
+    h.update(json.dumps([SCAN_VERSION, sklearn.__version__, conf], sort_keys=True,
+                        default=str).encode())
+    for t in texts:
+        h.update(t.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+def cached_k_scan(texts, settings: dict, method: str | None = None,
+                  cache_dir: str | Path | None = None, use_cache: bool = True) -> pd.DataFrame:
+    """:func:`analysis.topic_diagnostics.k_scan`, read from or written to the cache.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    settings : dict
+        From :func:`analysis.topics.topic_settings`.
+    method : str, optional
+    cache_dir : str or Path, optional
+        Defaults to ``CACHE_DIR / "topics"``.
+    use_cache : bool
+        False always recomputes and does not write.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    from .topic_diagnostics import k_scan
+
+    texts = list(texts)
+    if not use_cache:
+        return k_scan(texts, settings, method=method)
+    folder = Path(cache_dir) if cache_dir else CACHE_DIR / "topics"
+    path = folder / f"kscan-{scan_key(texts, settings, method)}.csv"
+    if path.is_file():
+        try:
+            return pd.read_csv(path, float_precision="round_trip")
+        except (OSError, ValueError, pd.errors.ParserError):
+            pass  # a damaged entry is recomputed
+    scan = k_scan(texts, settings, method=method)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            scan.to_csv(fh, index=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only location only loses the cache
+    return scan
