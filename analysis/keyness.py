@@ -217,6 +217,29 @@ def top_keyness(table: pd.DataFrame, kind: str, n: int = 5, significant_only: bo
     return t.groupby("doc_id", sort=False, group_keys=False).head(n).reset_index(drop=True)
 
 
+def keyness_summary(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The `n` most distinctive themes, words and bigrams of each document, as text.
+
+    Only significant over-use is listed; each item shows its log ratio
+    (``×2`` means twice the rate of the rest of the corpus).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``themes``, ``words``, ``bigrams`` (comma-separated,
+        "–" when none is significant).
+    """
+    docs = list(dict.fromkeys(table.doc_id))
+    out = {d: {"doc_id": d} for d in docs}
+    for kind, col in (("theme", "themes"), ("word", "words"), ("bigram", "bigrams")):
+        top = top_keyness(table, kind, n)
+        for d in docs:
+            rows = top[top.doc_id == d]
+            out[d][col] = ", ".join(f"{r.item} (×{2 ** r.log_ratio:.1f})"
+                                    for r in rows.itertuples()) or "–"
+    return pd.DataFrame(list(out.values()), columns=["doc_id", "themes", "words", "bigrams"])
+
+
 # --------------------------------------------------------------------------- dispersion
 
 def gries_dp(counts, sizes) -> float:

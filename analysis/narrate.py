@@ -96,3 +96,60 @@ def warnings_note(warnings: list[str]) -> str:
     if not warnings:
         return ""
     return "**Input notes.**\n\n" + "\n".join(f"- {esc(w)}" for w in warnings)
+
+
+def kwic_table(frame, caption: str | None = None, width: int = 60,
+               columns: tuple[str, ...] = ("doc_id", "theme"), left: str = "left",
+               match: str = "text", right: str = "right"):
+    """Keyword-in-context lines as an escaped HTML table, the match highlighted.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per match, with left context, matched text and right context
+        (e.g. ``theme_matches.csv``).
+    caption : str, optional
+    width : int
+        Context characters shown on each side (cut with an ellipsis).
+    columns : tuple of str
+        Leading columns to show as they are (escaped).
+    left, match, right : str
+        Column names of the three KWIC parts.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Every corpus string is HTML-escaped; the match is wrapped in ``<mark>``
+        and set in bold, so it stands out in print without colour too.
+    """
+    from IPython.display import HTML
+
+    def cut_left(s: str) -> str:
+        s = " ".join(str(s).split())
+        if len(s) > width:
+            s = s[-width:]
+        head, _, tail = s.partition(" ")   # drop a word cut in half
+        return "…" + tail if tail else s
+
+    def cut_right(s: str) -> str:
+        s = " ".join(str(s).split())
+        if len(s) > width:
+            s = s[:width]
+        head, _, tail = s.rpartition(" ")
+        return head + "…" if head else s
+
+    cols = [c for c in columns if c in frame.columns]
+    head = "".join(f'<th class="txt">{html.escape(str(c))}</th>' for c in cols)
+    head += '<th class="txt" style="text-align:right">left context</th>' \
+            '<th class="txt">match</th><th class="txt">right context</th>'
+    rows = []
+    for _, r in frame.iterrows():
+        cells = "".join(f'<td class="txt">{html.escape(str(r[c]))}</td>' for c in cols)
+        cells += (f'<td class="txt" style="text-align:right">{html.escape(cut_left(r[left]))}</td>'
+                  f'<td class="txt" style="white-space:nowrap"><mark><b>'
+                  f'{html.escape(" ".join(str(r[match]).split()))}</b></mark></td>'
+                  f'<td class="txt">{html.escape(cut_right(r[right]))}</td>')
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return HTML(f'<table class="report-table kwic">{cap}<thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>')

@@ -461,7 +461,9 @@ def leaning(counts: pd.DataFrame) -> pd.DataFrame:
     out = counts.assign(corpus_per_1k=counts.theme.map(corpus_rate))
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = np.where(out.corpus_per_1k > 0, out.per_1k_words / out.corpus_per_1k, np.nan)
-    return out.sort_values("ratio", ascending=False, kind="stable").reset_index(drop=True)
+    out["_r"] = out.ratio.round(9)   # equal ratios computed two ways may differ in the last bit
+    return (out.sort_values(["_r", "count"], ascending=False, kind="stable")
+            .drop(columns="_r").reset_index(drop=True))
 
 
 def analyse_themes(corpus: Corpus, params: dict | None = None, themes_path: str | Path | None = None,
@@ -503,3 +505,57 @@ def analyse_themes(corpus: Corpus, params: dict | None = None, themes_path: str 
         "keyness": keyness(corpus, counts, float(settings["alpha"]),
                            int(settings["min_word_freq"])),
     }
+
+
+# --------------------------------------------------------------------------- report summaries
+
+def dictionary_summary(themes: list[Theme], counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per theme: its terms, total matches and documents mentioning it."""
+    tot = counts.groupby("theme", sort=False).agg(matches=("count", "sum"),
+                                                  documents=("count", lambda c: int((c > 0).sum())))
+    return pd.DataFrame([{
+        "theme": t.name, "terms": ", ".join(t.terms),
+        "matches": int(tot.loc[t.name, "matches"]) if t.name in tot.index else 0,
+        "documents": int(tot.loc[t.name, "documents"]) if t.name in tot.index else 0,
+    } for t in themes], columns=["theme", "terms", "matches", "documents"])
+
+
+def strongest_leanings(counts: pd.DataFrame, min_count: int = 3) -> pd.DataFrame:
+    """For each document, the theme it uses most above the corpus rate.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        From :func:`theme_counts`.
+    min_count : int
+        Themes with fewer matches in the document are not considered, so a
+        single stray match cannot top the list.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document that has such a theme (columns of
+        :func:`leaning`), in document order.
+    """
+    lean = leaning(counts)
+    lean = lean[(lean["count"] >= min_count) & lean.ratio.notna()]
+    top = lean.groupby("doc_id", sort=False).head(1)
+    order = {d: i for i, d in enumerate(dict.fromkeys(counts.doc_id))}
+    return top.sort_values("doc_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def kwic_sample(matches: pd.DataFrame, pairs: pd.DataFrame, n: int = 2) -> pd.DataFrame:
+    """Up to `n` evidence rows for each (doc_id, theme) pair in `pairs`, spread over the document.
+
+    The rows are taken at evenly spaced ranks of the pair's matches, so
+    the sample is not just the first paragraph.
+    """
+    parts = []
+    for r in pairs[["doc_id", "theme"]].itertuples(index=False):
+        m = matches[(matches.doc_id == r.doc_id) & (matches.theme == r.theme)]
+        if len(m):
+            take = np.unique(np.linspace(0, len(m) - 1, min(n, len(m))).round().astype(int))
+            parts.append(m.iloc[take])
+    if not parts:
+        return matches.iloc[0:0]
+    return pd.concat(parts, ignore_index=True)

@@ -364,3 +364,56 @@ def test_real_corpus_keyness_and_cooccurrence_shapes(real_result):
     assert (k.significant == (k.p_value < 0.01)).all()
     n = len(r["themes"])
     assert len(r["cooccurrence"]) == n * (n - 1) // 2
+
+
+# --------------------------------------------------------------------------- report helpers and figures
+
+def test_report_summaries(fixture_result):
+    from analysis.keyness import keyness_summary
+    from analysis.themes import dictionary_summary, kwic_sample, strongest_leanings
+
+    _, r = fixture_result
+    summ = dictionary_summary(r["themes"], r["counts"]).set_index("theme")
+    assert summ.loc["gender", "matches"] == 3 and summ.loc["gender", "documents"] == 1
+    assert summ.loc["training and capacity building", "terms"] == "train*, capacity building"
+    lean = strongest_leanings(r["counts"], min_count=3)
+    # alpha: training (5 in 26 words; corpus 5 in 69) beats gender (3 of 3: same ratio, fewer);
+    # beta: funding, 4 in 22 words, all of the corpus's 4: ratio 69/22.
+    assert dict(zip(lean.doc_id, lean.theme)) == {"alpha": "training and capacity building",
+                                                  "beta": "funding"}
+    sample = kwic_sample(r["matches"], lean, n=2)
+    assert len(sample) == 4
+    # spread over the document: the first and the last funding match of beta
+    fund = sample[sample.theme == "funding"]
+    assert list(fund.start) == sorted(r["matches"].query("theme == 'funding'").start)[::3]
+    ks = keyness_summary(r["keyness"], 3).set_index("doc_id")
+    assert ks.loc["gamma", "themes"] == "–"
+
+
+def test_kwic_table_escapes_and_highlights():
+    from analysis.narrate import kwic_table
+
+    frame = pd.DataFrame({"doc_id": ["d<1>"], "theme": ["t"], "left": ["a very long <b>left</b> side"],
+                          "text": ["<i>x</i>"], "right": ["right & more words here"]})
+    html = kwic_table(frame, caption="C & D", width=12).data
+    assert "<mark><b>&lt;i&gt;x&lt;/i&gt;</b></mark>" in html
+    assert "d&lt;1&gt;" in html and "C &amp; D" in html
+    assert "<b>left</b>" not in html
+    assert "…side" in html or "…" in html
+
+
+def test_figures_draw(fixture_result):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.themes import (plot_cooccurrence, plot_dispersion, plot_keyness,
+                                       plot_theme_heatmap)
+
+    _, r = fixture_result
+    for ax in (plot_theme_heatmap(r["counts"]), plot_dispersion(r["matches"]),
+               plot_cooccurrence(r["cooccurrence"]),
+               plot_keyness(r["keyness"][r["keyness"].kind == "theme"], "alpha")):
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    plt.close("all")

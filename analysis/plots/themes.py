@@ -1,0 +1,115 @@
+"""Figures for the theme frequency analysis (notebook 02).
+
+Each function draws a frame from :mod:`analysis.themes` / :mod:`analysis.keyness`
+as it is; reshaping for display (pivoting) is the only work done here.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import seaborn as sns
+
+from .style import DIVERGING, SEQUENTIAL, finish, new_axes, short_label
+
+
+def _wrap(label: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = ".1f"):
+    """Annotated documents x themes heatmap, from :func:`analysis.themes.theme_counts`.
+
+    Themes are rows (long names fit), documents are columns; each cell shows `value`.
+    """
+    themes = list(dict.fromkeys(counts.theme))
+    docs = list(dict.fromkeys(counts.doc_id))
+    wide = counts.pivot(index="theme", columns="doc_id", values=value).loc[themes, docs]
+    ax = new_axes(ax, figsize=(min(2.0 + 1.25 * len(docs), 9.5), 0.42 * len(themes) + 1.8))
+    sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=fmt, annot_kws={"fontsize": 8},
+                linewidths=0.5, linecolor="white",
+                cbar_kws={"label": "Matches per 1,000 words" if value == "per_1k_words" else value,
+                          "shrink": 0.7})
+    ax.set_yticklabels([_wrap(t) for t in themes], rotation=0, fontsize=8.5)
+    ax.set_xticklabels([short_label(d) for d in docs], rotation=30, ha="right", fontsize=8.5)
+    return finish(ax, "Theme rates by document", "Document", "Theme")
+
+
+def plot_dispersion(matches, themes=None, docs=None, ax=None):
+    """Where each theme occurs: one tick per match at its relative position (0-1).
+
+    Themes are rows; within a row each document has its own lane and colour.
+    Draws from :func:`analysis.themes.find_matches` (column ``position``).
+    """
+    themes = list(themes) if themes is not None else list(dict.fromkeys(matches.theme))
+    docs = list(docs) if docs is not None else list(dict.fromkeys(matches.doc_id))
+    ax = new_axes(ax, figsize=(8.5, 0.5 * len(themes) + 1.8))
+    colors = sns.color_palette(n_colors=max(len(docs), 1))
+    n = max(len(docs), 1)
+    lane = 0.8 / n
+    for j, d in enumerate(docs):
+        sub = matches[matches.doc_id == d]
+        y0 = np.array([themes.index(t) for t in sub.theme if t in themes], dtype=float)
+        x = sub.position[sub.theme.isin(themes)].to_numpy()
+        base = y0 - 0.4 + j * lane
+        ax.vlines(x, base + 0.1 * lane, base + 0.9 * lane, color=colors[j], lw=1.3,
+                  label=short_label(d, 18))
+    for i in range(1, len(themes)):
+        ax.axhline(i - 0.5, color="0.85", lw=0.6)
+    ax.set_yticks(range(len(themes)), [_wrap(t, 32) for t in themes], fontsize=8.5)
+    ax.set_ylim(len(themes) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.grid(axis="y", visible=False)
+    ax.legend(title="Document", fontsize=8, title_fontsize=8.5, loc="upper left",
+              bbox_to_anchor=(1.01, 1), frameon=False)
+    return finish(ax, "Where each theme occurs", "Relative position in document (0 = start, 1 = end)",
+                  "Theme")
+
+
+def plot_cooccurrence(cooc, themes=None, ax=None):
+    """Theme pairs: colour = log2(observed / expected) paragraphs shared; text = observed.
+
+    From :func:`analysis.keyness.cooccurrence`. Significant pairs are starred.
+    Pairs that never share a paragraph show their count (0) on a blank cell.
+    """
+    themes = list(themes) if themes is not None else list(
+        dict.fromkeys(list(cooc.theme_a) + list(cooc.theme_b)))
+    k = len(themes)
+    idx = {t: i for i, t in enumerate(themes)}
+    lift = np.full((k, k), np.nan)
+    text = np.full((k, k), "", dtype=object)
+    for r in cooc.itertuples(index=False):
+        i, j = idx[r.theme_b], idx[r.theme_a]   # lower triangle
+        if r.together > 0 and r.expected > 0:
+            lift[i, j] = np.log2(r.together / r.expected)
+        text[i, j] = f"{r.together}{'*' if r.significant else ''}"
+    ax = new_axes(ax, figsize=(9, 0.42 * k + 2.6))
+    finite = np.abs(lift[np.isfinite(lift)])
+    vmax = max(float(finite.max()) if finite.size else 1.0, 1.0)
+    sns.heatmap(lift, ax=ax, cmap=DIVERGING, center=0, vmin=-vmax, vmax=vmax,
+                annot=text, fmt="", annot_kws={"fontsize": 7}, linewidths=0.4,
+                linecolor="white", mask=np.triu(np.ones((k, k), dtype=bool)),
+                cbar_kws={"label": "log2(observed / expected shared paragraphs)", "shrink": 0.7})
+    ax.grid(False)
+    labels = [_wrap(t, 30) for t in themes]
+    ax.set_xticks(np.arange(k) + 0.5, labels, rotation=60, ha="right", fontsize=7.5)
+    ax.set_yticks(np.arange(k) + 0.5, labels, rotation=0, fontsize=7.5)
+    return finish(ax, "Themes that share paragraphs", "Theme", "Theme")
+
+
+def plot_keyness(table, doc_id: str, n: int = 10, ax=None):
+    """Horizontal bars of log ratio for one document's top items by G², from a keyness table.
+
+    `table` holds the rows to draw (e.g. :func:`analysis.keyness.top_keyness`
+    for one kind); bars are coloured by whether the item is significant.
+    """
+    t = table[table.doc_id == doc_id].head(n)
+    ax = new_axes(ax, figsize=(7, 0.35 * max(len(t), 1) + 1.4))
+    colors = [sns.color_palette()[0] if s else "0.7" for s in t.significant]
+    ax.barh(range(len(t)), t.log_ratio, color=colors)
+    ax.set_yticks(range(len(t)), [_wrap(i, 30) for i in t["item"]], fontsize=8.5)
+    ax.invert_yaxis()
+    ax.axvline(0, color="0.3", lw=0.8)
+    return finish(ax, f"Distinctive items: {short_label(doc_id, 24)}",
+                  "Log ratio (log2 of relative frequency, document vs rest)", "Item")
