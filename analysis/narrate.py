@@ -76,9 +76,10 @@ def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | No
     if max_rows is not None:
         frame = frame.head(max_rows)
     floats = frame.select_dtypes("float").columns
-    styler = (frame.style.hide(axis="index")
-              .format(escape="html", precision=digits, thousands=",")
-              .format({c: f"{{:,.{digits}f}}" for c in floats}, na_rep="–"))
+    # One format call: a second call would drop the escaping of the other columns.
+    styler = frame.style.hide(axis="index").format(
+        {c: f"{{:,.{digits}f}}" for c in floats} or None,
+        escape="html", na_rep="–", precision=digits, thousands=",")
     numeric = set(frame.select_dtypes("number").columns)
     styler = styler.set_td_classes(pd.DataFrame(
         [["num" if c in numeric else "txt" for c in frame.columns]] * len(frame),

@@ -1,0 +1,82 @@
+# Reports are files that depend on their notebook, the package, the corpus and
+# the parameters, so `make` rebuilds only what is stale. Every step writes to a
+# temporary file and moves it into place: a failed build leaves the previous
+# report where it was.
+#
+#   make reports                      # the five-document corpus -> reports/
+#   make reports CORPUS=path/to/dir   # another corpus -> reports/<dir name>/
+#   make test                         # the test suite (slow tests included)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := reports
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+CORPUS ?= corpus
+PARAMS ?= params.yaml
+ifeq ($(abspath $(CORPUS)),$(abspath corpus))
+OUT ?= reports
+else
+OUT ?= reports/$(notdir $(abspath $(CORPUS)))
+endif
+
+NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
+NAMES := $(notdir $(NOTEBOOKS:.ipynb=))
+EXECUTED := $(OUT)/.executed
+HTML := $(NAMES:%=$(OUT)/%.html)
+PDF := $(NAMES:%=$(OUT)/%.pdf)
+DATA := $(OUT)/data/.complete
+SRC := $(sort $(shell find analysis -type f \( -name '*.py' -o -name '*.yaml' \)))
+TEMPLATE := $(wildcard analysis/templates/report/*)
+# The folder itself is a prerequisite too, so adding or removing a file counts.
+CORPUS_FILES := $(CORPUS) $(sort $(wildcard $(CORPUS)/*))
+
+.PHONY: help reports test lab clean
+
+help: ## list the targets
+	@echo "Targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 22
+	@echo "Variables: CORPUS=$(CORPUS) PARAMS=$(PARAMS) OUT=$(OUT)"
+
+reports: $(HTML) $(PDF) $(DATA) ## execute every notebook and render HTML + PDF into $(OUT)/ (default)
+	@echo "reports are up to date in $(OUT)/"
+
+$(EXECUTED)/%.ipynb: notebooks/%.ipynb $(SRC) $(CORPUS_FILES) $(PARAMS) $(STAMP)
+	@echo "execute  $<"
+	@$(PY) -m analysis.build execute $< $@ --corpus "$(CORPUS)" --params "$(PARAMS)"
+
+$(OUT)/%.html: $(EXECUTED)/%.ipynb $(TEMPLATE)
+	@echo "html     $@"
+	@$(PY) -m analysis.build html $< $@
+
+$(OUT)/%.pdf: $(EXECUTED)/%.ipynb $(TEMPLATE)
+	@echo "pdf      $@"
+	@$(PY) -m analysis.build pdf $< $@
+
+$(DATA): $(SRC) $(CORPUS_FILES) $(PARAMS) $(STAMP)
+	@echo "data     $(OUT)/data/"
+	@$(PY) -m analysis all "$(CORPUS)" --out $(OUT)/data --params "$(PARAMS)" > /dev/null
+	@touch $@
+
+$(STAMP): pyproject.toml requirements.lock scripts/setup-system.sh
+	@bash scripts/setup-system.sh $(PYTHON)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "setup    installing Python packages into $(VENV) (first run takes a few minutes)"
+	@{ $(PY) -m pip install --upgrade pip && $(PY) -m pip install -r requirements.lock && \
+	   $(PY) -m pip install --no-deps --no-build-isolation -e . ; } > $(VENV)/install.log 2>&1 || \
+	   { tail -n 25 $(VENV)/install.log; echo "error: installing Python packages failed (log: $(VENV)/install.log)" >&2; exit 1; }
+	@touch $@
+
+test: $(STAMP) ## run the whole test suite, slow tests included
+	@$(PY) -m pytest
+
+lab: $(STAMP) ## open JupyterLab on the project's kernel
+	@$(PY) -m jupyter lab notebooks/
+
+clean: ## remove rendered reports and caches (keeps .venv; rm -rf .venv to reinstall)
+	rm -rf reports/*/ reports/*.html reports/*.pdf reports/.executed reports/data .cache .pytest_cache

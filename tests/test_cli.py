@@ -1,0 +1,44 @@
+import subprocess
+import sys
+
+import pandas as pd
+
+from conftest import CORPUS, MINI
+
+
+def test_help_lists_commands_and_options():
+    out = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "overview" in out and "all" in out
+    sub = subprocess.run([sys.executable, "-m", "analysis", "overview", "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    for option in ("CORPUS_DIR", "--out", "--params"):
+        assert option in sub
+
+
+def test_overview_writes_tidy_csvs(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "analysis", "overview", str(CORPUS), "--out",
+                           str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    docs = pd.read_csv(tmp_path / "documents.csv")
+    assert list(docs.columns[:4]) == ["doc_id", "file", "encoding", "title"]
+    assert len(docs) == 5 and docs.sections.tolist() == [15, 16, 16, 16, 15]
+    sents = pd.read_csv(tmp_path / "sentences.csv")
+    for col in ("doc_id", "sentence_id", "section", "paragraph", "start", "end", "text"):
+        assert col in sents.columns
+    assert sents.words.sum() == docs.words.sum()
+    secs = pd.read_csv(tmp_path / "sections.csv")
+    assert len(secs) == docs.sections.sum() + 5  # plus one introduction per document
+    # The CSV text round-trips to the file.
+    text = (CORPUS / "002_de972e75f5a9a7c2.txt").read_text(encoding="utf-8")
+    row = sents[sents.doc_id == "002_de972e75f5a9a7c2"].iloc[10]
+    assert text[row.start:row.end] == row.text
+
+
+def test_all_runs_every_command(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "analysis", "all", str(MINI), "--out",
+                           str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "documents.csv").exists()
+    printed = {line.rsplit("/", 1)[-1] for line in proc.stdout.split()}
+    assert printed == {p.name for p in tmp_path.glob("*.csv")}

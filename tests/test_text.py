@@ -1,0 +1,46 @@
+import pytest
+
+from analysis import text as T
+
+
+@pytest.mark.parametrize("para, expected", [
+    ("The U.N. Security Council met. It agreed.", ["The U.N. Security Council met.", "It agreed."]),
+    ("Aid came from the U.N. The mission grew.", ["Aid came from the U.N.", "The mission grew."]),
+    ("Some tools, e.g. radios, help. Others do not.", ["Some tools, e.g. radios, help.", "Others do not."]),
+    ("Reform (SSR) matters. SSR is hard.", ["Reform (SSR) matters.", "SSR is hard."]),
+    ("Needs vs. Long-Term Goals differ. Yes.", ["Needs vs. Long-Term Goals differ.", "Yes."]),
+    ("Dr. Smith wrote it. J. Doe agreed!", ["Dr. Smith wrote it.", "J. Doe agreed!"]),
+    ("Is it working? \"Yes,\" they said.", ["Is it working?", "\"Yes,\" they said."]),
+    ("Reduction in violent crime rates", ["Reduction in violent crime rates"]),
+    ("Version 2.5 was released. Then 3.0 followed.", ["Version 2.5 was released.", "Then 3.0 followed."]),
+    ("lower case. after a stop stays", ["lower case. after a stop stays"]),
+])
+def test_sentence_spans(para, expected):
+    spans = T.sentence_spans(para)
+    assert [para[a:b] for a, b in spans] == expected
+
+
+def test_sentence_spans_offset_and_trim():
+    para = "  One two.  Three four.  "
+    spans = T.sentence_spans(para, offset=100)
+    assert [para[a - 100:b - 100] for a, b in spans] == ["One two.", "Three four."]
+
+
+@pytest.mark.parametrize("line, is_heading", [
+    ("Understanding Peacekeeping and Security Sector Reform", True),
+    ("Metrics for success", True),
+    ("Sustaining Peace: Long-Term Strategies for Reconstruction", True),
+    ("Key accomplishments of the mission include:", False),
+    ("- Monitoring ceasefires and peace agreements", False),
+    ("Peacekeeping refers to the deployment of international forces.", False),
+    ("lower-case start is not a heading", False),
+    ("A very long line that has no final punctuation but runs on far too long to be a heading at all in any document", False),
+])
+def test_is_heading_line(line, is_heading):
+    assert T.is_heading_line(line) is is_heading
+
+
+def test_words_keep_inner_hyphens_and_apostrophes():
+    assert T.words("Capacity-building, the state's U.N. role") == [
+        "capacity-building", "the", "state's", "u", "n", "role"]
+    assert T.content_words("The role of the state in 2024") == ["role", "state"]
