@@ -72,8 +72,8 @@ $(STAMP): pyproject.toml requirements.lock scripts/setup-system.sh
 	   { tail -n 25 $(VENV)/install.log; echo "error: installing Python packages failed (log: $(VENV)/install.log)" >&2; exit 1; }
 	@touch $@
 
-test: $(STAMP) ## run the whole test suite, slow tests included
-	@$(PY) -m pytest
+test: $(STAMP) ## run the whole test suite, slow tests included (PYTEST_ARGS="-m 'not slow'" for a quick run)
+	@$(PY) -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the project's kernel
 	@$(PY) -m jupyter lab notebooks/
