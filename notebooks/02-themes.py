@@ -128,7 +128,8 @@ else:
     best = sig_themes.sort_values("g2", ascending=False).head(1)
     display(md(
         f"At p < {alpha:g} (G² > {number(g2_threshold(alpha), 2)}), "
-        f"{plural(int((per_doc > 0).sum()), 'document')} of {len(per_doc)} over-use at least one "
+        f"{plural(int((per_doc > 0).sum()), 'document')} of {len(per_doc)} "
+        f"{'over-uses' if int((per_doc > 0).sum()) == 1 else 'over-use'} at least one "
         f"theme compared with the rest of the corpus. "
         + (f"The strongest contrast is *{esc(best.iloc[0]['item'])}* in "
            f"{esc(best.iloc[0].doc_id)}: {number(best.iloc[0]['per_1k'])} against "
@@ -159,15 +160,18 @@ else:
     d = dispersion[(dispersion["count"] >= 5) & (dispersion.sections_total > 1)].dropna(subset=["dp"])
     if len(d):
         conc, even = d.loc[d.dp.idxmax()], d.loc[d.dp.idxmin()]
+        first = (f"*{esc(conc.theme)}* in {esc(conc.doc_id)} (DP {number(conc.dp, 2)}: "
+                 f"{plural(int(conc['count']), 'match', 'matches')} in {conc.sections_with} of "
+                 f"{plural(int(conc.sections_total), 'section')})")
+        if len(d) == 1:
+            finding = f"only {first} qualifies"
+        else:
+            finding = (f"the most concentrated is {first}; the most evenly spread is "
+                       f"*{esc(even.theme)}* in {esc(even.doc_id)} (DP {number(even.dp, 2)}, "
+                       f"{even.sections_with} of {plural(int(even.sections_total), 'section')})")
         display(md(
             f"Figure 2. Position of every match. Among themes with at least five matches in a "
-            f"document, the most concentrated is *{esc(conc.theme)}* in {esc(conc.doc_id)} "
-            f"(DP {number(conc.dp, 2)}: {plural(int(conc['count']), 'match', 'matches')} in "
-            f"{conc.sections_with} of {plural(int(conc.sections_total), 'section')}); the most "
-            f"evenly spread is *{esc(even.theme)}* in {esc(even.doc_id)} (DP {number(even.dp, 2)}, "
-            f"{even.sections_with} of "
-            f"{plural(int(even.sections_total), 'section')}). The full table is "
-            "`theme_dispersion.csv`."
+            f"document, {finding}. The full table is `theme_dispersion.csv`."
         ))
     else:
         display(md("Figure 2. Position of every match. No theme has five matches in a document "
@@ -192,9 +196,11 @@ else:
              f"{number(r.expected)} expected, {number(r.lift)} times)" for r in sig.head(3).itertuples()]
     display(md(
         f"The {len(active)} themes found form {plural(len(pairs), 'pair')}. Over "
-        f"{plural(n_par, 'paragraph')}, {plural(len(sig), 'pair')} share paragraphs more often "
+        f"{plural(n_par, 'paragraph')}, {plural(len(sig), 'pair')} "
+        f"{'shares' if len(sig) == 1 else 'share'} paragraphs more often "
         f"than chance at p < {alpha:g}"
-        + (f"; the strongest are {join(lines)}." if lines else ".")
+        + (f": {join(lines)}." if len(lines) == 1 else
+           f"; the strongest are {join(lines)}." if lines else ".")
     ))
     ax = plot_cooccurrence(pairs, themes=active)
     plt.show()

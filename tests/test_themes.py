@@ -417,3 +417,10 @@ def test_figures_draw(fixture_result):
                plot_keyness(r["keyness"][r["keyness"].kind == "theme"], "alpha")):
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     plt.close("all")
+
+
+def test_benchmark_matching_real_corpus(benchmark):
+    corpus = load_corpus(PROJECT_ROOT / "corpus")
+    themes = load_themes()
+    m = benchmark(find_matches, corpus, themes)
+    assert len(m) > 0
