@@ -67,7 +67,7 @@ def cached_k_scan(texts, settings: dict, method: str | None = None,
     path = folder / f"kscan-{scan_key(texts, settings, method)}.csv"
     if path.is_file():
         try:
-            return pd.read_csv(path, float_precision="round_trip")
+            return pd.read_csv(path)
         except (OSError, ValueError, pd.errors.ParserError):
             pass  # a damaged entry is recomputed
     scan = k_scan(texts, settings, method=method)

@@ -14,12 +14,14 @@
   their topic-term vectors. A topic's stability is its mean matched
   similarity; the solution's stability is the mean over all pairs of runs.
 
-**The rule for k** (:func:`choose_k`): a k is a candidate when every one of
-its topics is reproducible, i.e. its least stable topic has stability of at
-least ``topics.min_stability``. Among the candidates, take the k with the
-highest mean of coherence (rescaled to 0-1 across the scan) and diversity;
-if no k qualifies, take the k with the most stable solution. Ties go to the
-smaller k.
+**The rule for k** (:func:`choose_k`): take the finest solution that is still
+trustworthy, i.e. the largest k such that (a) every topic is reproducible:
+the least stable topic reaches ``topics.min_stability``; (b) topics are
+distinct: diversity is at least ``topics.min_diversity``; and (c) topics
+stay coherent: mean coherence is within ``topics.coherence_tolerance`` of
+the most coherent k meeting (a) and (b). Coherence and diversity alone
+favour few, pure topics and would miss real ones; stability alone favours
+the trivial k = 2. If no k meets (a) and (b), the most stable k is taken.
 
 In the k-scan, coherence is counted in the modelling units themselves
 (paragraphs on a small corpus, documents on a large one); the per-topic
@@ -219,14 +221,20 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
                                        "seconds"])
 
 
-def choose_k(scan: pd.DataFrame, min_stability: float = 0.8) -> tuple[int, str]:
+def choose_k(scan: pd.DataFrame, min_stability: float = 0.7, coherence_tolerance: float = 0.05,
+             min_diversity: float = 0.75) -> tuple[int, str]:
     """Pick k from a k-scan by the documented rule (see the module docstring).
+
+    The finest solution that is still trustworthy: the largest k whose least
+    stable topic reaches `min_stability`, whose diversity is at least
+    `min_diversity`, and whose mean coherence is within `coherence_tolerance`
+    of the most coherent such k. If no k qualifies, the most stable k.
 
     Parameters
     ----------
     scan : pandas.DataFrame
         From :func:`k_scan`.
-    min_stability : float
+    min_stability, coherence_tolerance, min_diversity : float
 
     Returns
     -------
@@ -235,21 +243,22 @@ def choose_k(scan: pd.DataFrame, min_stability: float = 0.8) -> tuple[int, str]:
     """
     if scan is None or scan.empty:
         raise ValueError("empty k-scan")
-    s = scan.copy()
-    c = s["coherence"]
-    span = c.max() - c.min()
-    s["score"] = ((c - c.min()) / span if span > 0 else 0.5) * 0.5 + s["diversity"] * 0.5
-    stable = s[s["stability_min"] >= min_stability]
-    if stable.empty:
-        best = s.sort_values(["stability", "k"], ascending=[False, True]).iloc[0]
-        return int(best["k"]), (f"no k had all its topics at stability {min_stability:.2f} or more, "
-                                f"so k = {int(best['k'])}, the most stable "
+    ok = scan[(scan["stability_min"] >= min_stability) & (scan["diversity"] >= min_diversity)]
+    if ok.empty:
+        best = scan.sort_values(["stability", "k"], ascending=[False, True]).iloc[0]
+        return int(best["k"]), (f"no k had all its topics at stability {min_stability:.2f} or more "
+                                f"with diversity {min_diversity:.2f} or more, so k = "
+                                f"{int(best['k'])}, the most stable "
                                 f"(stability {best['stability']:.2f}), was chosen")
-    best = stable.sort_values(["score", "k"], ascending=[False, True]).iloc[0]
-    return int(best["k"]), (f"k = {int(best['k'])} has the best balance of coherence and "
-                            f"diversity among the {len(stable)} of {len(s)} k values whose "
-                            f"topics all reach stability {min_stability:.2f} across seeds "
-                            f"(its mean stability: {best['stability']:.2f})")
+    top = ok["coherence"].max()
+    near = ok[ok["coherence"] >= top - coherence_tolerance]
+    best = near.sort_values("k").iloc[-1]
+    return int(best["k"]), (
+        f"k = {int(best['k'])} is the largest k whose topics all reach stability "
+        f"{min_stability:.2f} across seeds (its mean: {best['stability']:.2f}), whose diversity "
+        f"is at least {min_diversity:.2f} ({best['diversity']:.2f}) and whose coherence "
+        f"({best['coherence']:.3f}) is within {coherence_tolerance:.2f} of the best such k "
+        f"({len(ok)} of {len(scan)} k values qualified)")
 
 
 def compare_methods(texts, settings: dict, k: int) -> pd.DataFrame:

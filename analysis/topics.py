@@ -42,6 +42,8 @@ TOPIC_DEFAULTS: dict = {
     "k_max": 8,
     "n_seeds": 5,                  # refits per k for the stability score (>= 5)
     "min_stability": 0.7,          # k-rule: k qualifies when its least stable topic reaches this
+    "min_diversity": 0.75,         # ...and its top-term diversity reaches this
+    "coherence_tolerance": 0.05,   # ...and its coherence is this close to the best; largest k wins
     "top_n": 10,                   # top terms per topic (also the NPMI coherence set)
     "min_df": 2,                   # a term must occur in at least this many units
     "max_df": 0.4,                 # ...and in at most this share of units (boilerplate ceiling)
@@ -201,8 +203,8 @@ class Vocabulary:
 
     Words come from :func:`analysis.text.words`; stop words (the package list
     plus `stop_words`) and words without a letter are dropped. A two-word
-    term joins two adjacent kept words (a stop word between them breaks the
-    pair). With `fold_plurals`, a plural and its singular ("missions",
+    term joins two adjacent kept words (a stop word or punctuation between
+    them breaks the pair). With `fold_plurals`, a plural and its singular ("missions",
     "mission") are counted as one term, spelled as the more frequent form. A term is kept when it occurs in at least `min_df`
     units and in at most `max_df` (a share) of them; the max_df ceiling is
     the corpus-wide boilerplate rule and is applied only with 10 or more units.
@@ -227,8 +229,12 @@ class Vocabulary:
     def _words(self, text: str) -> list[str | None]:
         stop = self._stop
         out: list[str | None] = []
-        for w in T.words(text):
-            w = w.replace("’", "'")
+        prev_end = 0
+        for m in T.WORD_RE.finditer(text):
+            if text[prev_end:m.start()].strip():  # punctuation between words breaks a phrase
+                out.append(None)
+            prev_end = m.end()
+            w = m.group(0).lower().replace("’", "'")
             if w in stop or len(w) < 2 or not any(c.isalpha() for c in w):
                 out.append(None)
             else:
@@ -383,6 +389,8 @@ class TopicModel:
         with no kept term).
     prevalence_ : ndarray, shape (n_topics,)
         Length-weighted mean share of each topic over the units; sums to 1.
+    unit_lengths_ : ndarray, shape (n_units,)
+        The weights: kept single-word tokens per unit.
     fit_seconds_ : float
     n_topics_ : int
         The number of topics actually fitted (`n_topics` clipped to what
@@ -454,7 +462,10 @@ class TopicModel:
         self.estimator_ = est
         self.tfidf_ = tfidf
         shares = normalize_rows(W)
-        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        # weights: kept single words (phrase counts would favour repetitive units)
+        unigrams = np.flatnonzero(~vocabulary.is_bigram_)
+        lengths = np.asarray(counts[:, unigrams].sum(axis=1)).ravel()
+        lengths = np.where(lengths > 0, lengths, np.asarray(counts.sum(axis=1)).ravel())
         prevalence = np.nansum(shares * lengths[:, None], axis=0)
         prevalence = prevalence / prevalence.sum() if prevalence.sum() > 0 else prevalence
         order = np.argsort(-prevalence, kind="stable")
@@ -505,25 +516,56 @@ class TopicModel:
 
 # --------------------------------------------------------------------------- labels and frames
 
-def auto_labels(model: TopicModel, n_words: int = 2) -> list[str]:
-    """Short labels from each topic's heaviest terms ("training / capacity").
+def _phrase(terms: list[str], head: str, max_words: int = 3) -> str:
+    """Grow `head` into the longest phrase the overlapping two-word terms allow."""
+    words = head.split()
+    grown = True
+    while grown and len(words) < max_words:
+        grown = False
+        for t in terms:
+            a, _, b = t.partition(" ")
+            if b and a == words[-1] and b not in words:
+                words.append(b)
+                grown = True
+                break
+            if b and b == words[0] and a not in words:
+                words.insert(0, a)
+                grown = True
+                break
+    return " ".join(words)
 
-    Terms whose words already appear in the label are skipped, so a label
-    reads "local forces / training" rather than "local forces / local".
+
+def auto_labels(model: TopicModel, n_terms: int = 6, max_words: int = 3) -> list[str]:
+    """Short labels from each topic's heaviest terms.
+
+    The label starts from the heaviest two-word term among the top
+    `n_terms` that contains the topic's top word (else the top word), grows
+    it through overlapping two-word terms ("security sector" + "sector
+    reform" -> "security sector reform"), and adds the next top term that
+    shares no word with it, up to `max_words` words in all.
     """
     labels = []
-    for terms in model.top_terms(12):
-        chosen: list[str] = []
-        used: set[str] = set()
-        for term, _ in terms:
-            parts = set(term.split())
-            if parts & used:
+    for terms in model.top_terms(max(n_terms, 12)):
+        names = [t for t, _ in terms]
+        if not names:
+            labels.append("(empty)")
+            continue
+        top = names[:n_terms]
+        first = names[0]
+        head = next((t for t in top if " " in t and first in t.split()), first)
+        bigrams = [t for t in top if " " in t]
+        parts = [_phrase(bigrams, head, max_words)]
+        used = set(parts[0].split())
+        for t in names[1:]:
+            w = set(t.split())
+            if len(used) + len(w) > max_words:
                 continue
-            chosen.append(term)
-            used |= parts
-            if len(chosen) == n_words:
-                break
-        labels.append(" / ".join(chosen) or "(empty)")
+            if w & used:
+                continue
+            parts.append(t)
+            used |= w
+            break
+        labels.append(" / ".join(parts))
     return labels
 
 
@@ -762,7 +804,8 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
         k = int(s["n_topics"])
         res.k_reason = f"k = {k} was fixed by the user"
     else:
-        k, res.k_reason = D.choose_k(k_scan, float(s["min_stability"]))
+        k, res.k_reason = D.choose_k(k_scan, float(s["min_stability"]),
+                                     float(s["coherence_tolerance"]), float(s["min_diversity"]))
 
     # ---- the model, and its seed replicates for stability
     model = TopicModel.from_settings(s, k).fit(texts, counts=counts, vocabulary=vocab)
