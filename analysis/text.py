@@ -7,14 +7,30 @@ that counts agree across the themes, topics and redundancy analyses.
 from __future__ import annotations
 
 import re
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from functools import lru_cache
 
 #: A word: letters or digits, with inner hyphens or apostrophes kept
 #: ("capacity-building", "state's").
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "’s"}
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words plus possessive fragments.
+
+    Loaded on first use (``text.STOP_WORDS`` too), so that importing the
+    package, and ``python -m analysis --help``, stays fast.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "’s"}
+
+
+def __getattr__(name: str):
+    if name == "STOP_WORDS":
+        return stop_words()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 BULLET_RE = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,3}[.)])[ \t]+")
 MD_HEADING_RE = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -54,7 +70,8 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words that are not stop words and contain a letter."""
-    return [w for w in words(text) if w not in STOP_WORDS and any(c.isalpha() for c in w)]
+    stop = stop_words()
+    return [w for w in words(text) if w not in stop and any(c.isalpha() for c in w)]
 
 
 def is_heading_line(line: str, max_words: int = 14) -> bool:
@@ -106,7 +123,7 @@ def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
         return True
     token = _token_before(text, punct_start + 1).lower()
     next_word = words(nxt)[:1]
-    starts_like_sentence = bool(next_word) and next_word[0] in STOP_WORDS
+    starts_like_sentence = bool(next_word) and next_word[0] in stop_words()
     if token in SENTENCE_FINAL_ABBREVIATIONS or INITIALISM_RE.match(token):
         # "the U.N. Security Council" continues; "by the U.N. The council" ends.
         return starts_like_sentence
