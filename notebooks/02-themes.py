@@ -206,7 +206,8 @@ else:
     plt.show()
     display(md("Figure 3. Paragraphs shared by each pair of themes: the number is the observed "
                "count (* = significant), the colour how far it lies above (red) or below (blue) "
-               "chance. Themes that never match are left out. The full table is "
+               "chance; blank cells are pairs that never share a paragraph. Themes that never match are "
+               "left out. The full table is "
                "`theme_cooccurrence.csv`."))
 
 # %% [markdown]

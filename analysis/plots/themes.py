@@ -71,7 +71,7 @@ def plot_cooccurrence(cooc, themes=None, ax=None):
     """Theme pairs: colour = log2(observed / expected) paragraphs shared; text = observed.
 
     From :func:`analysis.keyness.cooccurrence`. Significant pairs are starred.
-    Pairs that never share a paragraph show their count (0) on a blank cell.
+    Pairs that never share a paragraph are left blank.
     """
     themes = list(themes) if themes is not None else list(
         dict.fromkeys(list(cooc.theme_a) + list(cooc.theme_b)))
@@ -84,17 +84,19 @@ def plot_cooccurrence(cooc, themes=None, ax=None):
         if r.together > 0 and r.expected > 0:
             lift[i, j] = np.log2(r.together / r.expected)
         text[i, j] = f"{r.together}{'*' if r.significant else ''}"
-    ax = new_axes(ax, figsize=(9, 0.42 * k + 2.6))
+    # The lower triangle without its empty first row and last column.
+    lift, text = lift[1:, :-1], text[1:, :-1]
+    ax = new_axes(ax, figsize=(8.2, 0.4 * k + 2.6))
     finite = np.abs(lift[np.isfinite(lift)])
     vmax = max(float(finite.max()) if finite.size else 1.0, 1.0)
     sns.heatmap(lift, ax=ax, cmap=DIVERGING, center=0, vmin=-vmax, vmax=vmax,
-                annot=text, fmt="", annot_kws={"fontsize": 7}, linewidths=0.4,
-                linecolor="white", mask=np.triu(np.ones((k, k), dtype=bool)),
-                cbar_kws={"label": "log2(observed / expected shared paragraphs)", "shrink": 0.7})
+                annot=text, fmt="", annot_kws={"fontsize": 8}, linewidths=0.4,
+                linecolor="white", mask=np.triu(np.ones((k - 1, k - 1), dtype=bool), 1),
+                cbar_kws={"label": "log2(observed / expected shared paragraphs)", "shrink": 0.6})
     ax.grid(False)
-    labels = [_wrap(t, 30) for t in themes]
-    ax.set_xticks(np.arange(k) + 0.5, labels, rotation=60, ha="right", fontsize=7.5)
-    ax.set_yticks(np.arange(k) + 0.5, labels, rotation=0, fontsize=7.5)
+    ax.set_xticks(np.arange(k - 1) + 0.5, themes[:-1], rotation=60, ha="right",
+                  rotation_mode="anchor", fontsize=8)
+    ax.set_yticks(np.arange(k - 1) + 0.5, [_wrap(t, 30) for t in themes[1:]], rotation=0, fontsize=8)
     return finish(ax, "Themes that share paragraphs", "Theme", "Theme")
 
 
