@@ -1,8 +1,8 @@
 """An on-disk cache for the topic k-scan, the slow part of the topic analysis.
 
 The key is a SHA-256 hash of the unit texts, every setting that changes the
-scan, the method, and the scikit-learn version, so any change of input or
-parameters recomputes. Entries are small CSV files under
+scan, the method, the source of the modules that compute it and the
+scikit-learn version, so any change of input, parameters or code recomputes. Entries are small CSV files under
 ``analysis.config.CACHE_DIR / "topics"``; deleting the folder is always safe.
 """
 
@@ -25,9 +25,20 @@ _KEYS = ("method", "k_min", "k_max", "n_seeds", "top_n", "min_df", "max_df", "ng
          "fold_plurals", "extra_stop_words", "max_iter", "lda_max_iter", "seed")
 
 
-def scan_key(texts, settings: dict, method: str | None = None) -> str:
-    """Hash of everything the k-scan depends on."""
+def _code_digest() -> str:
+    """Hash of the modules the scan runs, so editing them invalidates old entries."""
+    from . import text, topic_diagnostics, topics
+
     h = hashlib.sha256()
+    for mod in (text, topics, topic_diagnostics):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()
+
+
+def scan_key(texts, settings: dict, method: str | None = None) -> str:
+    """Hash of everything the k-scan depends on: texts, settings, code and library versions."""
+    h = hashlib.sha256()
+    h.update(_code_digest().encode())
     conf = {k: settings.get(k) for k in _KEYS}
     conf["method"] = method or settings["method"]
     conf["extra_stop_words"] = sorted(str(w) for w in conf["extra_stop_words"] or ())

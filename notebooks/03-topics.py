@@ -39,7 +39,7 @@ from analysis.plots.topics import (plot_doc_similarity, plot_doc_topics, plot_k_
 from analysis.topic_cache import cached_k_scan
 from analysis.topic_diagnostics import compare_methods
 from analysis.topics import (analyse_topics, dominant_topics, method_verdict, scale_check,
-                             topic_units)
+                             time_fit, topic_units)
 
 params = load_params(params_file)
 corpus = corpus_from_params(params, corpus_dir)
@@ -91,10 +91,13 @@ if result.ok:
     scan = result.k_scan
     display(md(
         f"The scan covered k = {int(scan.k.min())} to {int(scan.k.max())} with "
-        f"{plural(int(s['n_seeds']), 'seed')} each. The rule: a k qualifies when even its least "
-        f"stable topic reaches a stability of {number(s['min_stability'], 2)}; among those, the "
-        "report takes the k with the best average of coherence (rescaled across the scan) and "
-        f"diversity. Here {esc(result.k_reason)}."
+        f"{plural(int(s['n_seeds']), 'seed')} each. The rule takes the finest solution that is "
+        "still trustworthy: the largest k whose least stable topic reaches a stability of "
+        f"{number(s['min_stability'], 2)}, whose diversity is at least "
+        f"{number(s['min_diversity'], 2)}, and whose coherence is within "
+        f"{number(s['coherence_tolerance'], 2)} of the most coherent such k. Coherence alone "
+        "favours a few broad topics and stability alone favours k = 2, so neither decides by "
+        f"itself. Here {esc(result.k_reason)}."
     ))
     plot_k_scan(scan, chosen_k=result.k, min_stability=float(s["min_stability"]))
     plt.show()
@@ -256,11 +259,12 @@ if result.ok:
 
 # %%
 if result.ok:
+    small = time_fit(result.units["text"].tolist(), s, result.k)
     big = scale_check(corpus.paragraphs["text"], s, n_docs=int(s["scale_docs"]))
     display(md(
-        f"Fitting the chosen model on this corpus ({plural(n_units, 'unit')}, "
-        f"{plural(len(result.model.terms_), 'term')}) took "
-        f"{number(result.model.fit_seconds_, 2)} seconds. To test scale, a synthetic corpus of "
+        f"Building the vocabulary and fitting the chosen model on this corpus "
+        f"({plural(n_units, 'unit')}, {plural(small['terms'], 'term')}) took "
+        f"{number(small['seconds'], 2)} seconds. To test scale, a synthetic corpus of "
         f"{plural(big['docs'], 'document')} was built by sampling this corpus's paragraphs and "
         f"planting {big['k']} made-up word blocks, one per document; fitting it "
         f"({plural(big['terms'], 'term')}, {big['nonzeros']:,} non-zero cells in a sparse matrix) "
@@ -281,7 +285,7 @@ if result.ok:
         f"{verdict} The solution's stability across {plural(int(s['n_seeds']), 'seed')} is "
         f"{number(result.stability, 2)} (1 = identical topics from every seed; least stable "
         f"topic {number(diag.stability.min(), 2)}). Fitting took "
-        f"{number(result.model.fit_seconds_, 2)} s on these {plural(len(corpus.docs), 'document')} "
+        f"{number(small['seconds'], 2)} s on these {plural(len(corpus.docs), 'document')} "
         f"and {number(big['seconds'], 2)} s on the largest corpus tried, "
         f"{plural(big['docs'], 'synthetic document')}."
     ))

@@ -367,3 +367,14 @@ def test_auto_labels_grow_phrases():
     labels = auto_labels(model)
     assert "security sector reform" in labels
     assert all(len(lab.replace(" / ", " ").split()) <= 3 for lab in labels)
+
+
+def test_cache_key_changes_with_texts_settings_and_code(monkeypatch):
+    s = topic_settings({"seed": 1})
+    key = topic_cache.scan_key(["a b c"], s)
+    assert key == topic_cache.scan_key(["a b c"], dict(s))
+    assert key != topic_cache.scan_key(["a b d"], s)
+    assert key != topic_cache.scan_key(["a b c"], dict(s, max_df=0.5))
+    assert key == topic_cache.scan_key(["a b c"], dict(s, labels={1: "x"}))  # display only
+    monkeypatch.setattr(topic_cache, "_code_digest", lambda: "edited")
+    assert key != topic_cache.scan_key(["a b c"], s)

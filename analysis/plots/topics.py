@@ -130,16 +130,20 @@ def plot_topic_map(topic_map, ax=None):
     topic_map : pandas.DataFrame
         ``topic``, ``label``, ``x``, ``y``, ``prevalence``.
     """
-    ax = new_axes(ax, figsize=(7, 5.5))
+    ax = new_axes(ax, figsize=(8, 5))
     colors = sns.color_palette(n_colors=len(topic_map))
-    sizes = 3000 * topic_map["prevalence"].to_numpy() + 50
-    ax.scatter(topic_map["x"], topic_map["y"], s=sizes, c=colors, alpha=0.55, edgecolor="k")
-    for _, r in topic_map.iterrows():
-        ax.annotate(f"{int(r['topic'])}. {r['label']}\n{r['prevalence']:.0%}", (r["x"], r["y"]),
-                    ha="center", va="center", fontsize=8)
-    ax.margins(0.25)
+    sizes = 6000 * topic_map["prevalence"].to_numpy() + 150
+    for (_, r), color, size in zip(topic_map.iterrows(), colors, sizes):
+        ax.scatter(r["x"], r["y"], s=size, color=color, alpha=0.6, edgecolor="k",
+                   label=f"{int(r['topic'])}. {r['label']} ({r['prevalence']:.0%})")
+        ax.annotate(str(int(r["topic"])), (r["x"], r["y"]), ha="center", va="center",
+                    fontsize=9, fontweight="bold")
+    ax.margins(0.2)
     ax.axhline(0, color="0.85", lw=0.8, zorder=0)
     ax.axvline(0, color="0.85", lw=0.8, zorder=0)
+    legend = ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, frameon=False,
+                       title="Topic (prevalence)", markerscale=0.3)
+    legend.get_title().set_fontsize(8)
     return finish(ax, "Intertopic distance map (area = prevalence)",
                   "Dimension 1 (Jensen-Shannon scaling)", "Dimension 2")
 
