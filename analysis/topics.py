@@ -182,8 +182,9 @@ def choose_unit(n_docs: int, unit: str = "auto", min_docs: int = 50) -> tuple[st
     if n_docs >= min_docs:
         return "document", (f"there are {n_docs} documents (at least {min_docs}), "
                             "enough to model documents directly")
-    return "paragraph", (f"there are only {n_docs} documents (fewer than {min_docs}), so the "
-                         "model is fitted on paragraphs and aggregated to documents")
+    few = "there is only 1 document" if n_docs == 1 else f"there are only {n_docs} documents"
+    return "paragraph", (f"{few} (fewer than {min_docs}), so the model is fitted on "
+                         "paragraphs and aggregated to documents")
 
 
 # --------------------------------------------------------------------------- vocabulary

@@ -72,7 +72,7 @@ if result.ok:
         "file (such as *" + esc(", ".join(list(s["extra_stop_words"])[:4])) + "*) are ignored."
     ))
 else:
-    display(md(f"**Not enough text for a topic model.** {esc(result.warnings[-1])}. "
+    display(md("**Not enough text for a topic model** (see the input notes above). "
                "The rest of this report is empty."))
 
 # %% [markdown]
