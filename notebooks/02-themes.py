@@ -37,7 +37,7 @@ from analysis.keyness import g2_threshold, keyness_summary
 from analysis.narrate import esc, join, kwic_table, md, number, percent, plural, table, warnings_note
 from analysis.plots.style import apply_style
 from analysis.plots.themes import plot_cooccurrence, plot_dispersion, plot_theme_heatmap
-from analysis.themes import (analyse_themes, dictionary_summary, kwic_sample, leaning,
+from analysis.themes import (analyse_themes, dictionary_summary, kwic_sample,
                              strongest_leanings)
 
 params = load_params(params_file)
