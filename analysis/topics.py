@@ -837,15 +837,18 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
         ids = pd.DataFrame({"doc_id": [a for a, _ in keys], "section": [b for _, b in keys],
                             "heading": [heads[kk] for kk in keys]})
         res.section_topics = _share_frame(sec_sh, ids, labels)
-    else:
-        res.section_topics = pd.DataFrame(columns=["doc_id", "section", "heading", "topic", "label",
-                                                   "share"])
+    else:  # documents were the units: place each section with the fitted model
+        secs = topic_units(corpus, "section")
+        sec_sh = model.transform(secs["text"])
+        ok = ~np.isnan(sec_sh).any(axis=1)
+        res.section_topics = _share_frame(sec_sh[ok], secs.loc[ok, ["doc_id", "section", "heading"]]
+                                          .reset_index(drop=True), labels)
     empty = [d for d in doc_keys if not (lengths[units["doc_id"].to_numpy() == d] > 0).any()]
     if empty:
         res.warnings.append(f"{len(empty)} document(s) have no modelled words and get equal "
                             f"shares: {', '.join(empty[:5])}")
 
-    # ---- diagonstics per topic
+    # ---- diagnostics per topic
     para_units = units if chosen_unit == "paragraph" else topic_units(corpus, "paragraph")
     ref = vocab.transform(para_units["text"].tolist()) if chosen_unit != "paragraph" else counts
     para_shares = shares if chosen_unit == "paragraph" else model.transform(para_units["text"])
@@ -855,15 +858,17 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     excl = D.exclusivity(model.topic_term_distributions(), top_idx)
     reps_idx = _representatives(para_shares, para_units, int(s["representative_n"]))
     doc_dom = res.doc_topics.loc[res.doc_topics.groupby("doc_id", sort=False)["share"].idxmax()]
+    autos = auto_labels(model)
+    tops, bigrams = model.top_terms(top_n), model.top_terms(5, "bigram")
     rows = []
     for t in range(k):
         rp = para_units.iloc[reps_idx[t]] if reps_idx[t] else para_units.iloc[[]]
         rows.append({
-            "topic": t + 1, "label": labels[t], "auto_label": auto_labels(model)[t],
+            "topic": t + 1, "label": labels[t], "auto_label": autos[t],
             "prevalence": float(model.prevalence_[t]), "coherence": float(coherence[t]),
             "exclusivity": float(excl[t]), "stability": float(per_topic[t]),
-            "top_terms": ", ".join(w for w, _ in model.top_terms(top_n)[t]),
-            "top_bigrams": ", ".join(w for w, _ in model.top_terms(5, "bigram")[t]),
+            "top_terms": ", ".join(w for w, _ in tops[t]),
+            "top_bigrams": ", ".join(w for w, _ in bigrams[t]),
             "dominant_in": ", ".join(doc_dom.loc[doc_dom["topic"] == t + 1, "doc_id"]),
             "representative_doc": rp["doc_id"].iloc[0] if len(rp) else "",
             "representative_section": rp["heading"].iloc[0] if len(rp) else "",

@@ -378,3 +378,21 @@ def test_cache_key_changes_with_texts_settings_and_code(monkeypatch):
     assert key == topic_cache.scan_key(["a b c"], dict(s, labels={1: "x"}))  # display only
     monkeypatch.setattr(topic_cache, "_code_digest", lambda: "edited")
     assert key != topic_cache.scan_key(["a b c"], s)
+
+
+@pytest.mark.slow
+def test_document_units_and_k_rule_find_planted_k_at_scale(corpus5):
+    """600 synthetic documents with 5 planted blocks: document units, k = 5, sections placed."""
+    texts, truth = synthetic_texts(corpus5.paragraphs.text, n_docs=600, n_planted=5,
+                                   random_state=1)
+    big = Corpus(docs=[parse_document(f"s{i:04d}", "Heading\n" + t) for i, t in enumerate(texts)])
+    params = {"seed": 3, "topics": {"k_min": 3, "k_max": 7, "n_seeds": 5}}
+    res = analyse_topics(big, params)
+    assert res.unit == "document" and res.k == 5
+    assert (res.topic_diagnostics.stability > 0.95).all()
+    dom = dominant_topics(res.doc_topics)
+    table = pd.crosstab(truth, dom.topic.to_numpy())
+    assert table.max(axis=1).sum() / len(truth) > 0.98
+    assert not res.section_topics.empty
+    np.testing.assert_allclose(res.section_topics.groupby(["doc_id", "section"]).share.sum(), 1.0)
+    assert len(res.doc_similarity) == 600 * 10  # neighbours only, never 600 x 600
