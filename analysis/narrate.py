@@ -154,3 +154,57 @@ def kwic_table(frame, caption: str | None = None, width: int = 60,
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return HTML(f'<table class="report-table kwic">{cap}<thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def highlight(text: str, spans) -> str:
+    """HTML of `text` with each ``(start, end)`` span wrapped in ``<mark>``.
+
+    The text is escaped first, so corpus characters print literally; spans
+    must not overlap. Works in the HTML report and in the printed PDF.
+    """
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        if s < pos:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def side_by_side(frame, left: str = "a_text", right: str = "b_text", left_spans: str = "a_spans",
+                 right_spans: str = "b_spans", meta=(), headers=("A", "B"), caption: str | None = None):
+    """A two-column HTML table showing matched texts side by side, shared words marked.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per match; `left_spans`/`right_spans` hold lists of
+        ``(start, end)`` spans to highlight (see :func:`highlight`).
+    left, right : str
+        Text columns.
+    meta : sequence of str
+        Columns shown in a narrow first column (e.g. kind, scores).
+    headers : (str, str)
+    caption : str, optional
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    head = ('<th class="txt">match</th>' if meta else "") + "".join(
+        f'<th class="txt" style="width:42%">{html.escape(h)}</th>' for h in headers)
+    rows = []
+    for _, r in frame.iterrows():
+        info = "<br>".join(html.escape(str(r[c])) for c in meta)
+        cells = (f'<td class="txt" style="width:16%;font-size:80%;overflow-wrap:anywhere">{info}</td>'
+                 if meta else "")
+        cells += (f'<td class="txt">{highlight(str(r[left]), r[left_spans])}</td>'
+                  f'<td class="txt">{highlight(str(r[right]), r[right_spans])}</td>')
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return HTML(f'<table class="report-table side-by-side">{cap}<thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>')

@@ -46,6 +46,8 @@ DEFAULTS = {
     "batch_size": 512,
     "lsa_components": 100,
     "calibration_file": "tests/fixtures/redundancy/calibration_pairs.csv",
+    "control_dir": "tests/fixtures/redundancy/unrelated",   # unrelated documents (false positives)
+    "benchmark_dir": "benchmarks/results",                  # timings from benchmarks/redundancy_scaling.py
 }
 
 KINDS = ("near-copy", "paraphrase", "shared phrase")
@@ -233,8 +235,11 @@ class RedundancyDetector:
         strong = [(r[0], r[1]) for r in rows if r[2] in ("near-copy", "paraphrase")]
         ai = np.array([x[0] for x in strong], dtype=int)
         bi = np.array([x[1] for x in strong], dtype=int)
-        self.clusters_, labels = _clusters(S, V, ai, bi)
+        self.clusters_, labels = _clusters(S, V, ai, bi, self.threshold_)
         self.sentence_flags_ = _sentence_flags(S, words, ai, bi, labels, self.phrases_)
+        nearest = self._doc_max.max(axis=1) if n else np.zeros(0)
+        self.sentence_flags_.insert(len(self.sentence_flags_.columns) - 1, "nearest_semantic",
+                                    np.where(np.isfinite(nearest), nearest, np.nan))
         self.novelty_ = _novelty(self.sentence_flags_)
         self.points_curve_ = _points_curve(labels)
         self.distinct_points_ = int(len(np.unique(labels))) if n else 0
@@ -330,14 +335,42 @@ def _pair_frame(S, rows, near_copy, near_copy_containment, threshold) -> pd.Data
             .drop(columns="_k").reset_index(drop=True))
 
 
-def _clusters(S, V, ai, bi):
+def _point_labels(n, V, ai, bi, threshold, max_component=3000):
+    """Group sentences into points.
+
+    Connected components of the match graph, each split by average-linkage
+    clustering of its members' embeddings cut at `threshold`, so a cluster's
+    members are on average as similar as a matched pair (no long chains).
+    Components larger than `max_component` are kept whole.
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    g = sp.coo_matrix((np.ones(len(ai)), (ai, bi)), shape=(n, n))
+    _, comp = connected_components(g, directed=False)
+    labels = comp.copy()
+    next_label = comp.max() + 1 if n else 0
+    for c in np.flatnonzero(np.bincount(comp) > 2):
+        members = np.flatnonzero(comp == c)
+        if len(members) > max_component:
+            continue
+        D = np.clip(1.0 - V[members] @ V[members].T, 0.0, 2.0)
+        np.fill_diagonal(D, 0.0)
+        Z = linkage(squareform((D + D.T) / 2, checks=False), method="average")
+        sub = fcluster(Z, t=1.0 - threshold, criterion="distance")
+        for k in np.unique(sub)[1:]:
+            labels[members[sub == k]] = next_label
+            next_label += 1
+    return labels
+
+
+def _clusters(S, V, ai, bi, threshold):
     n = len(S)
     if n == 0:
         return pd.DataFrame(columns=["cluster", "size", "n_docs", "docs", "sentence_id", "doc_id",
                                      "text", "representative", "representative_id",
                                      "representative_text", "cohesion"]), np.zeros(0, int)
-    g = sp.coo_matrix((np.ones(len(ai)), (ai, bi)), shape=(n, n))
-    _, labels = connected_components(g, directed=False)
+    labels = _point_labels(n, V, ai, bi, threshold)
     sizes = np.bincount(labels)
     rows = []
     big = [c for c in np.unique(labels) if sizes[c] > 1]
@@ -554,6 +587,150 @@ def shared_word_spans(a: str, b: str, content_only: bool = True):
     def spans(t):
         return [(s, e) for s, e in T.word_spans(t) if t[s:e].lower() in common]
     return spans(a), spans(b)
+
+
+def evidence(pairs: pd.DataFrame, n: int = 8, kinds=("near-copy", "paraphrase"),
+             scope: str | None = None) -> pd.DataFrame:
+    """The strongest pairs with the spans of their shared content words.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``RedundancyDetector.pairs_``.
+    n : int
+    kinds : sequence of str
+    scope : {"within", "cross"}, optional
+
+    Returns
+    -------
+    DataFrame
+        The top `n` rows by semantic score, plus ``a_spans``, ``b_spans``
+        and a one-line ``match`` description (kind, scope, scores).
+    """
+    sub = pairs[pairs["kind"].isin(list(kinds))]
+    if scope:
+        sub = sub[sub["scope"] == scope]
+    sub = sub.sort_values(["semantic", "lexical"], ascending=False).head(n).copy()
+    spans = [shared_word_spans(a, b) for a, b in zip(sub["a_text"], sub["b_text"])]
+    sub["a_spans"] = [x[0] for x in spans]
+    sub["b_spans"] = [x[1] for x in spans]
+    sub["match"] = [f"{k}, {sc}-doc" for k, sc in zip(sub["kind"], sub["scope"])]
+    sub["scores"] = [f"sem {s:.2f} · lex {l:.2f}" for s, l in zip(sub["semantic"], sub["lexical"])]
+    sub["where"] = [f"{a} → {b}" for a, b in zip(sub["a_id"], sub["b_id"])]
+    return sub.reset_index(drop=True)
+
+
+def cluster_evidence(clusters: pd.DataFrame, max_clusters: int = 3, max_members: int = 4) -> pd.DataFrame:
+    """Representative vs member rows for the largest clusters, with shared-word spans.
+
+    Returns
+    -------
+    DataFrame
+        ``cluster``, ``size``, ``n_docs``, ``representative_text``, ``text``,
+        ``sentence_id``, ``rep_spans``, ``spans`` (the representative itself
+        left out).
+    """
+    rows = []
+    order = (clusters.drop_duplicates("cluster").sort_values(["n_docs", "size"], ascending=False)
+             ["cluster"].head(max_clusters))
+    for c in order:
+        g = clusters[(clusters["cluster"] == c) & ~clusters["representative"]].head(max_members)
+        for r in g.itertuples():
+            a, b = shared_word_spans(r.representative_text, r.text)
+            rows.append({"cluster": c, "size": r.size, "n_docs": r.n_docs,
+                         "label": f"cluster {c} ({r.size} sentences, {r.n_docs} docs)",
+                         "where": f"{r.representative_id} → {r.sentence_id}",
+                         "representative_text": r.representative_text, "text": r.text,
+                         "sentence_id": r.sentence_id, "rep_spans": a, "spans": b})
+    return pd.DataFrame(rows, columns=["cluster", "size", "n_docs", "label", "where", "representative_text",
+                                       "text", "sentence_id", "rep_spans", "spans"])
+
+
+def summary(det: "RedundancyDetector") -> dict:
+    """Headline numbers of a fitted detector, for report prose.
+
+    Returns
+    -------
+    dict
+        ``sentences``, ``distinct_points``, ``restated`` (sentences that are
+        not novel), ``restated_share``, ``pairs_by_kind`` (dict),
+        ``cross_pairs``, ``within_pairs``, ``verbatim_sentences``,
+        ``semantic_sentences`` (share), ``formulaic_sentences``,
+        ``least_novel`` and ``most_novel`` (doc ids), ``corpus_word_novelty``.
+    """
+    flags, nov, pairs = det.sentence_flags_, det.novelty_, det.pairs_
+    n = len(flags)
+    lay = det.layers_.set_index(["layer", "scope"])["sentences"]
+    strong = pairs[pairs["kind"].isin(["near-copy", "paraphrase"])]
+    out = {
+        "sentences": n, "distinct_points": det.distinct_points_,
+        "restated": int((~flags["novel"]).sum()) if n else 0,
+        "restated_share": float((~flags["novel"]).mean()) if n else 0.0,
+        "pairs_by_kind": pairs["kind"].value_counts().to_dict(),
+        "cross_pairs": int((strong["scope"] == "cross").sum()),
+        "within_pairs": int((strong["scope"] == "within").sum()),
+        "verbatim_sentences": int(lay.get(("verbatim", "all"), 0)),
+        "semantic_sentences": int(lay.get(("paraphrase", "all"), 0)),
+        "formulaic_sentences": int(flags["has_formulaic_phrase"].sum()) if n else 0,
+        "corpus_word_novelty": float(nov["novel_words"].sum() / max(nov["words"].sum(), 1)) if len(nov) else 1.0,
+        "least_novel": nov.sort_values("novelty").iloc[0]["doc_id"] if len(nov) else None,
+        "most_novel": nov.sort_values("novelty").iloc[-1]["doc_id"] if len(nov) else None,
+    }
+    return out
+
+
+def calibration_report(calibration: pd.DataFrame, backend: str, threshold: float) -> dict:
+    """Precision and recall of a threshold on the labelled calibration set.
+
+    Parameters
+    ----------
+    calibration : DataFrame
+        ``calibration_pairs.csv`` (``label``, ``semantic``, ``lsa`` columns).
+    backend : {"semantic", "lexical"}
+        Picks the score column (``semantic`` or ``lsa``).
+    threshold : float
+        The threshold in use.
+
+    Returns
+    -------
+    dict
+        ``column``, ``curve`` (from :func:`precision_recall`), ``best`` (from
+        :func:`calibrate_threshold`), and ``precision``, ``recall``, ``f1``,
+        ``n``, ``positives`` at `threshold`.
+    """
+    col = "semantic" if backend == "semantic" else "lsa"
+    y = calibration["label"].eq("same point").to_numpy()
+    s = calibration[col].to_numpy(dtype=float)
+    flag = s >= threshold
+    tp = int((flag & y).sum())
+    prec = tp / flag.sum() if flag.any() else float("nan")
+    rec = tp / y.sum() if y.any() else float("nan")
+    f1 = 2 * prec * rec / (prec + rec) if flag.any() and (prec + rec) else 0.0
+    return {"column": col, "curve": precision_recall(y, s), "best": calibrate_threshold(y, s),
+            "precision": prec, "recall": rec, "f1": f1, "n": int(len(y)), "positives": int(y.sum()),
+            "flagged": int(flag.sum())}
+
+
+def false_positives(det: "RedundancyDetector") -> dict:
+    """Matches found in a corpus whose documents share no content (a control).
+
+    Returns
+    -------
+    dict
+        ``sentences``, ``cross`` and ``within`` near-copy/paraphrase pairs,
+        ``shared_phrase`` pairs, and ``cross_rate`` (cross pairs per
+        cross-document sentence pair).
+    """
+    flags = det.sentence_flags_
+    strong = det.pairs_[det.pairs_["kind"].isin(["near-copy", "paraphrase"])]
+    sizes = flags.groupby("doc_id").size().to_numpy()
+    cross_total = (sizes.sum() ** 2 - (sizes ** 2).sum()) / 2
+    cross = int((strong["scope"] == "cross").sum())
+    return {"sentences": len(flags), "documents": len(sizes), "cross": cross,
+            "within": int((strong["scope"] == "within").sum()),
+            "shared_phrase": int((det.pairs_["kind"] == "shared phrase").sum()),
+            "cross_rate": cross / cross_total if cross_total else 0.0,
+            "cross_pairs_checked": int(cross_total)}
 
 
 # ------------------------------------------------------------------ calibration
