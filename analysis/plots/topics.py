@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -49,8 +50,8 @@ def plot_top_terms(topic_terms, n_terms: int = 8, ncols: int = 3, kind: str = "t
         ax.invert_yaxis()
         ax.tick_params(axis="y", labelsize=8)
         ax.tick_params(axis="x", labelsize=7)
-        label = d["label"].iloc[0]
-        finish(ax, f"{t}. {label}", "Weight" if i // ncols == nrows - 1 else None, None)
+        label = textwrap.shorten(d["label"].iloc[0], width=32, placeholder="…")
+        finish(ax, f"{t}. {label}", "Weight", None)
         ax.title.set_fontsize(10)
     fig.suptitle("Top terms of each topic (share of the topic's weight)", fontweight="bold",
                  x=0.01, ha="left")
