@@ -843,7 +843,8 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
         ok = ~np.isnan(sec_sh).any(axis=1)
         res.section_topics = _share_frame(sec_sh[ok], secs.loc[ok, ["doc_id", "section", "heading"]]
                                           .reset_index(drop=True), labels)
-    empty = [d for d in doc_keys if not (lengths[units["doc_id"].to_numpy() == d] > 0).any()]
+    has_words = pd.Series(lengths > 0).groupby(units["doc_id"].to_numpy()).any()
+    empty = [d for d in doc_keys if not has_words[d]]
     if empty:
         res.warnings.append(f"{len(empty)} document(s) have no modelled words and get equal "
                             f"shares: {', '.join(empty[:5])}")

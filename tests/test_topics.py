@@ -396,3 +396,12 @@ def test_document_units_and_k_rule_find_planted_k_at_scale(corpus5):
     assert not res.section_topics.empty
     np.testing.assert_allclose(res.section_topics.groupby(["doc_id", "section"]).share.sum(), 1.0)
     assert len(res.doc_similarity) == 600 * 10  # neighbours only, never 600 x 600
+
+
+def test_document_without_modelled_words_gets_equal_shares_and_a_warning():
+    corpus = planted_corpus()
+    corpus = Corpus(docs=corpus.docs + [parse_document("empty", "Zzyzx qwxv.")])
+    res = analyse_topics(corpus, FAST, n_topics=4)
+    shares = res.doc_topics[res.doc_topics.doc_id == "empty"].share
+    np.testing.assert_allclose(shares, 0.25)
+    assert any("no modelled words" in w and "empty" in w for w in res.warnings)
