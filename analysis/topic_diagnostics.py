@@ -261,8 +261,17 @@ def choose_k(scan: pd.DataFrame, min_stability: float = 0.7, coherence_tolerance
         f"({len(ok)} of {len(scan)} k values qualified)")
 
 
-def compare_methods(texts, settings: dict, k: int) -> pd.DataFrame:
+def compare_methods(texts, settings: dict, k: int, scan_function=None) -> pd.DataFrame:
     """NMF and LDA fitted at the same k on the same units, scored alike.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    settings : dict
+    k : int
+    scan_function : callable, optional
+        ``f(texts, settings, method=...)`` replacing :func:`k_scan`, e.g.
+        :func:`analysis.topic_cache.cached_k_scan`.
 
     Returns
     -------
@@ -270,4 +279,5 @@ def compare_methods(texts, settings: dict, k: int) -> pd.DataFrame:
         One row per method with the :func:`k_scan` columns.
     """
     s = dict(settings, k_min=k, k_max=k)
-    return pd.concat([k_scan(texts, s, method=m) for m in ("nmf", "lda")], ignore_index=True)
+    scan = scan_function or k_scan
+    return pd.concat([scan(list(texts), s, method=m) for m in ("nmf", "lda")], ignore_index=True)

@@ -39,7 +39,7 @@ from analysis.plots.topics import (plot_doc_similarity, plot_doc_topics, plot_k_
 from analysis.topic_cache import cached_k_scan
 from analysis.topic_diagnostics import compare_methods
 from analysis.topics import (analyse_topics, dominant_topics, method_verdict, scale_check,
-                             time_fit, topic_units)
+                             time_fit)
 
 params = load_params(params_file)
 corpus = corpus_from_params(params, corpus_dir)
@@ -236,7 +236,7 @@ if result.ok and result.k >= 2:
 
 # %%
 if result.ok:
-    comp = compare_methods(topic_units(corpus, result.unit)["text"].tolist(), s, result.k)
+    comp = compare_methods(result.units["text"], s, result.k, scan_function=cached_k_scan)
     verdict = method_verdict(comp, result.method)
     c = comp.set_index("method")
     display(md(

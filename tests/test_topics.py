@@ -405,3 +405,11 @@ def test_document_without_modelled_words_gets_equal_shares_and_a_warning():
     shares = res.doc_topics[res.doc_topics.doc_id == "empty"].share
     np.testing.assert_allclose(shares, 0.25)
     assert any("no modelled words" in w and "empty" in w for w in res.warnings)
+
+
+def test_compare_methods_scores_both():
+    texts, _ = planted_paragraphs(6)
+    s = topic_settings({"seed": 2, "topics": {"n_seeds": 2, "lda_max_iter": 10}})
+    comp = D.compare_methods(texts, s, 4)
+    assert comp.method.tolist() == ["nmf", "lda"] and (comp.k == 4).all()
+    assert comp.coherence.notna().all()
