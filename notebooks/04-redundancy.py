@@ -87,8 +87,10 @@ display(md(
 
 # %%
 display(md(
-    f"The corpus has {plural(facts['sentences'], 'sentence')} but only "
-    f"**{facts['distinct_points']:,} distinct points**: the rest restate a point already counted. "
+    f"The corpus has {plural(facts['sentences'], 'sentence')} and **{facts['distinct_points']:,} distinct points**"
+    + (f": {plural(facts['sentences'] - facts['distinct_points'], 'sentence')} restate a point already counted. "
+       if facts['distinct_points'] < facts['sentences'] else ", one per sentence. ")
+    + 
     f"{percent(facts['restated_share'])} of all sentences ({facts['restated']:,}) restate something said "
     f"earlier in the same document or anywhere in another document; by words, "
     f"{percent(1 - facts['corpus_word_novelty'])} of the text is restatement. "
@@ -99,7 +101,7 @@ plt.show()
 display(md(
     f"Figure 1. Distinct points (clusters of sentences that make the same point, plus sentences "
     f"that match nothing) against sentences read. The gap to the dashed line, "
-    f"{facts['sentences'] - facts['distinct_points']:,} sentences, is the repetition."
+    f"{plural(facts['sentences'] - facts['distinct_points'], 'sentence')}, is the repetition."
 ))
 
 # %% [markdown]
@@ -110,8 +112,10 @@ lay = det.layers_.set_index(["layer", "scope"])
 kinds = facts["pairs_by_kind"]
 display(md(
     f"**Verbatim:** {plural(int(lay.loc[('verbatim', 'all'), 'pairs']), 'near-copy pair')} involving "
-    f"{plural(int(lay.loc[('verbatim', 'all'), 'sentences']), 'sentence')}; the longest passage shared by two "
-    f"places is {plural(int(det.passages_['words'].max()) if len(det.passages_) else 0, 'word')}. "
+    f"{plural(int(lay.loc[('verbatim', 'all'), 'sentences']), 'sentence')}; "
+    + (f"the longest passage shared by two places is {plural(int(det.passages_['words'].max()), 'word')}. "
+       if len(det.passages_) else f"no passage of {settings['passage_min_words']}+ words occurs twice. ")
+    + 
     f"**Formulaic:** {plural(len(det.phrases_), 'recurring phrase')} of {settings['phrase']['min_n']}+ words, found in "
     f"{plural(facts['formulaic_sentences'], 'sentence')} ({percent(facts['formulaic_sentences'] / max(facts['sentences'], 1))}). "
     f"**Paraphrase:** {plural(int(lay.loc[('paraphrase', 'all'), 'pairs']), 'pair')} at or above the threshold, involving "
@@ -165,18 +169,19 @@ else:
     top = cl.sort_values(["n_docs", "size"], ascending=False).iloc[0]
     display(md(
         f"Sentences joined by near-copy or paraphrase matches form {plural(len(cl), 'cluster')}; the "
-        f"largest holds {plural(int(cl['size'].max()), 'sentence')}, and {plural(int((cl['n_docs'] > 1).sum()), 'cluster')} "
-        f"span more than one document. The most widespread point, made in {int(top['n_docs'])} documents "
-        f"({int(top['size'])} sentences), is best represented by: “{esc(top['representative_text'])}” "
+        f"largest holds {plural(int(cl['size'].max()), 'sentence')}, and "
+        f"{int((cl['n_docs'] > 1).sum()):,} of them span more than one document. The most widespread point, made "
+        f"in {plural(int(top['n_docs']), 'document')} ({plural(int(top['size']), 'sentence')}), is best represented "
+        f"by: “{esc(top['representative_text'])}” "
         "Table 3 sets each cluster's representative sentence beside some of its members."
     ))
     ev = cluster_evidence(clusters, max_clusters=4, max_members=3)
     display(side_by_side(ev, left="representative_text", right="text", left_spans="rep_spans",
                          right_spans="spans", meta=("label", "where"), headers=("Representative", "Member"),
                          caption="Table 3. The most widespread clusters"))
-    display(md("Clusters are connected groups: two sentences can be in one cluster through a chain "
-               f"of matches without matching each other directly (mean cohesion of the largest cluster: "
-               f"{clusters.loc[clusters['size'].idxmax(), 'cohesion']:.2f})."))
+    display(md("Clusters are cut by average linkage, so a cluster's members are on average at least as similar "
+               "as a matched pair; the lowest mean similarity within any cluster (its *cohesion*) is "
+               f"{clusters['cohesion'].min():.2f}."))
 
 # %% [markdown]
 # ## Document by document
@@ -189,18 +194,21 @@ else:
     top = off.sort_values("redundant_share", ascending=False).iloc[0]
     low = off.sort_values("redundant_share").iloc[0]
     display(md(
-        f"Figure 3 reads by row: the share of the row document's sentences that restate a sentence of the "
-        f"column document (the diagonal: another sentence of the same document). The strongest link is "
-        f"{percent(top['redundant_share'])} of {esc(top['doc_a'])}'s sentences restating {esc(top['doc_b'])}; "
-        f"the weakest is {percent(low['redundant_share'])} ({esc(low['doc_a'])} against {esc(low['doc_b'])})."
+        "Figure 3 reads by row: the share of the row document's sentences that restate a sentence of the "
+        "column document (the diagonal: another sentence of the same document). "
+        + (f"The strongest link is {percent(top['redundant_share'])} of {esc(top['doc_a'])}'s sentences restating "
+           f"{esc(top['doc_b'])}; the weakest is {percent(low['redundant_share'])} ({esc(low['doc_a'])} against "
+           f"{esc(low['doc_b'])})." if top["redundant_share"] > 0 else
+           "No document restates another at this threshold; any repetition is inside documents.")
     ))
     plot_doc_matrix(overlap, "redundant_share")
     plt.show()
     display(md(
-        f"Figure 3. Combined redundancy (near-copy or paraphrase) between documents. By contrast, the "
-        f"largest share of one document's {settings['doc_shingle_size']}-word shingles found in another is only "
-        f"{percent(off['shingle_containment'].max(), 1)} (Figure 4): the documents rarely share wording, "
-        "but they often share points."
+        f"Figure 3. Combined redundancy (near-copy or paraphrase) between documents. The largest share of one "
+        f"document's {settings['doc_shingle_size']}-word shingles found in another is "
+        f"{percent(off['shingle_containment'].max(), 1)} (Figure 4)"
+        + (": the documents rarely share wording, but they do share points."
+           if off["redundant_share"].max() > 2 * off["shingle_containment"].max() else ".")
     ))
     plot_doc_matrix(overlap, "shingle_containment", fmt=".1%",
                     title=f"Share of {settings['doc_shingle_size']}-word shingles found in the other document")
@@ -218,9 +226,9 @@ if ph.empty:
 else:
     multi = ph[ph["n_docs"] > 1]
     display(md(
-        f"{plural(len(ph), 'maximal phrase')} recur: {len(multi):,} across documents and {len(ph) - len(multi):,} "
-        f"only inside one. The most widespread is “{esc(ph.iloc[0]['phrase'])}” ({ph.iloc[0]['count']} times in "
-        f"{ph.iloc[0]['n_docs']} documents). Only maximal phrases are listed: a shorter phrase appears only if "
+        f"{plural(len(ph), 'maximal phrase')} of {settings['phrase']['min_n']}+ words recur: {len(multi):,} across "
+        f"documents and {len(ph) - len(multi):,} only inside one. The most widespread is "
+        f"“{esc(ph.iloc[0]['phrase'])}” ({ph.iloc[0]['count']} times in {plural(int(ph.iloc[0]['n_docs']), 'document')}). Only maximal phrases are listed: a shorter phrase appears only if "
         "it also occurs outside the longer one. Table 4 shows the first 15."
     ))
     display(table(ph[["phrase", "n_words", "count", "n_docs", "max_in_one_doc"]],
@@ -264,7 +272,7 @@ if cal_file.is_file():
     display(md(
         f"The paraphrase threshold was chosen on {rep['n']} sentence pairs from the five-document corpus, "
         f"each labelled by reading as *same point* ({rep['positives']}) or *different point*, sampled across the "
-        f"whole similarity range (see `{esc(cal_file.name)}` and its README). At the threshold in use "
+        f"whole similarity range (see {esc(cal_file.name)} and its README). At the threshold in use "
         f"({det.threshold_:.3f}, {det.backend_} backend) precision is **{percent(rep['precision'])}** and recall "
         f"**{percent(rep['recall'])}** (F1 {rep['f1']:.2f}): about {percent(1 - rep['precision'])} of reported "
         f"paraphrases are judged different points on reading, and {percent(1 - rep['recall'])} of same-point pairs "
@@ -286,11 +294,20 @@ if control_dir.is_dir():
     display(md(
         f"**False positives.** On a control corpus of {fp['documents']} hand-written documents on unrelated "
         f"subjects (cooking, astronomy, football, tax law; {fp['sentences']} sentences), the same settings report "
-        f"{plural(fp['cross'], 'cross-document match')} out of {fp['cross_pairs_checked']:,} sentence pairs and "
-        f"{plural(fp['within'], 'within-document match')}"
+        f"{plural(fp['cross'], 'cross-document match', 'cross-document matches')} out of "
+        f"{fp['cross_pairs_checked']:,} sentence pairs and "
+        f"{plural(fp['within'], 'within-document match', 'within-document matches')}"
         + (" — none, as it should be." if fp["cross"] == 0 and fp["within"] == 0 else
-           "; these are false positives of the threshold, since nothing in these documents restates anything.")
+           "; these are false positives, since nothing in these documents restates anything.")
     ))
+    if det.backend_ == "semantic":
+        fp_lex = false_positives(detect_redundancy(load_corpus(control_dir), params, backend="lexical"))
+        display(md(
+            f"The lexical fallback, at its own calibrated threshold ({settings['thresholds']['lexical']}), reports "
+            f"{plural(fp_lex['cross'], 'cross-document match', 'cross-document matches')} and "
+            f"{plural(fp_lex['within'], 'within-document match', 'within-document matches')} on the same control "
+            "corpus: sentences that merely share a few words look alike to it."
+        ))
     scores = det.sentence_flags_[["nearest_semantic"]].rename(columns={"nearest_semantic": "score"}).dropna()
     if len(scores):
         plot_similarity_hist(scores, det.threshold_)
@@ -304,26 +321,28 @@ if control_dir.is_dir():
 # %%
 bench_dir = resolve_path(settings["benchmark_dir"])
 cache_csv, scale_csv = bench_dir / "embedding_cache.csv", bench_dir / "redundancy_scaling.csv"
-speed = []
+cache_note = run_note = scale_note = ""
 if cache_csv.is_file():
     cache = pd.read_csv(cache_csv).set_index("run")
-    speed.append(f"Embedding the {int(cache.loc['cold', 'sentences'])} sentences of the five documents took "
-                 f"{number(cache.loc['cold', 'seconds'], 1)} s with an empty cache and "
-                 f"{number(cache.loc['warm', 'seconds'], 3)} s with a warm one (measured by "
-                 "`benchmarks/redundancy_scaling.py`).")
-speed.append(f"In this run, embedding took {number(st.get('seconds', 0), 2)} s "
-             f"({'all from the cache' if st.get('encoded', 1) == 0 else 'with ' + format(st.get('encoded', 0), ',') + ' sentences encoded'}).")
+    cache_note = (f"Embedding the {int(cache.loc['cold', 'sentences'])} sentences of the five documents took "
+                  f"{number(cache.loc['cold', 'seconds'], 1)} s with an empty cache and "
+                  f"{number(cache.loc['warm', 'seconds'], 3)} s with a warm one (measured by "
+                  "benchmarks/redundancy\\_scaling.py on 2 CPU cores).")
+run_note = (f"In this run, embedding took {number(st.get('seconds', 0), 2)} s "
+            + ("(all from the cache)." if st.get("encoded", 1) == 0 else
+               f"({st.get('encoded', 0):,} sentences encoded)."))
 if scale_csv.is_file():
     bench = pd.read_csv(scale_csv)
     whole = bench[(bench["stage"] == "whole detector") & (bench["backend"] == "lexical")].sort_values("sentences")
     if len(whole) > 1:
         a, b = whole.iloc[0], whole.iloc[-1]
-        ratio = b["seconds"] / a["seconds"]
-        speed.append(f"On synthetic sentences with the lexical backend, detection took {number(a['seconds'], 1)} s "
-                     f"for {int(a['sentences']):,} sentences and {number(b['seconds'], 1)} s for {int(b['sentences']):,} "
-                     f"({number(ratio, 0)} times as long for {number(b['sentences'] / a['sentences'], 0)} times the "
-                     "sentences; Figure 8 shows each stage).")
-display(md(" ".join(speed)))
+        scale_note = (f"On synthetic sentences with the lexical backend, the whole detection took "
+                      f"{number(a['seconds'], 1)} s for {int(a['sentences']):,} sentences and {number(b['seconds'], 1)} s "
+                      f"for {int(b['sentences']):,}: {number(b['seconds'] / a['seconds'], 0)} times as long for "
+                      f"{number(b['sentences'] / a['sentences'], 0)} times the sentences.")
+display(md(" ".join(x for x in (cache_note, run_note, scale_note) if x)
+           + (" Figure 8 shows each stage." if scale_note else "")))
+speed_note = " ".join(x for x in (cache_note, scale_note) if x)
 if scale_csv.is_file():
     plot_scaling(bench[bench["backend"] == "lexical"])
     plt.show()
@@ -341,16 +360,24 @@ closing = [
     f"{facts['distinct_points']:,} distinct points."
 ]
 if n_docs > 1:
-    closing.append(
-        f"Almost none of it is copying: {plural(int(lay.loc[('verbatim', 'all'), 'pairs']), 'near-copy pair')} in the "
-        f"whole corpus, against {int(lay.loc[('paraphrase', 'all'), 'pairs']):,} paraphrase pairs. The repetition is "
-        f"the same point in new words and stock phrases such as “{esc(ph.iloc[0]['phrase']) if len(ph) else '—'}”."
-        if det.backend_ == "semantic" else
-        "With the lexical backend only shared vocabulary is visible; rerun with the semantic backend to count paraphrases."
-    )
+    n_near = int(lay.loc[('verbatim', 'all'), 'pairs'])
+    n_para = int(lay.loc[('paraphrase', 'all'), 'pairs'])
+    if det.backend_ != "semantic":
+        closing.append("With the lexical backend only shared vocabulary is visible; rerun with the semantic "
+                       "backend to count paraphrases.")
+    elif n_near * 10 < n_para:
+        closing.append(
+            f"Almost none of it is copying: {plural(n_near, 'near-copy pair')} in the whole corpus, against "
+            f"{plural(n_para, 'paraphrase pair')}. The repetition is the same point in new words"
+            + (f", carried by stock phrases such as “{esc(ph.iloc[0]['phrase'])}”." if len(ph) else "."))
+    else:
+        closing.append(f"Copying matters here: {plural(n_near, 'near-copy pair')} against "
+                       f"{plural(n_para, 'paraphrase pair')}.")
     closing.append(
         "Novelty by document: " + join([f"{esc(r.doc_id)} {percent(r.novelty)}" for r in nv.itertuples()]) + " of "
         "sentences novel. Treat single matches with care (precision on the labelled set is moderate); the "
         "totals and the differences between documents are the robust finding."
     )
+if speed_note:
+    closing.append(speed_note)
 display(md(" ".join(closing)))
