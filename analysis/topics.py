@@ -1004,8 +1004,9 @@ def method_verdict(comparison: pd.DataFrame, used: str) -> str:
     better = max(wins, key=lambda m: (wins[m], m == used))
     other = [m for m in c.index if m != used][0]
     if better == used:
-        return (f"{used.upper()} scores higher than {other.upper()} on {wins[used]} of the three "
-                f"measures (coherence, diversity, stability), so the report uses {used.upper()}.")
+        how = "all three" if wins[used] == 3 else f"{wins[used]} of the three"
+        return (f"{used.upper()} scores higher than {other.upper()} on {how} measures "
+                f"(coherence, diversity, stability), so the report uses {used.upper()}.")
     return (f"{other.upper()} scores higher on {wins[other]} of the three measures (coherence, "
             f"diversity, stability); the report still uses {used.upper()} as set in the parameter "
             f"file (topics.method).")

@@ -245,8 +245,10 @@ if result.ok:
         f"{number(c.loc['nmf', 'diversity'], 2)}, stability {number(c.loc['nmf', 'stability'], 2)}; "
         f"LDA: coherence {number(c.loc['lda', 'coherence'], 3)}, diversity "
         f"{number(c.loc['lda', 'diversity'], 2)}, stability {number(c.loc['lda', 'stability'], 2)}. "
-        f"{verdict} LDA models word counts and tends to spread common words across topics on short "
-        "units, while NMF on TF-IDF weights favours distinctive words."
+        f"{verdict} Exclusivity ({number(c.loc['nmf', 'exclusivity'], 2)} for NMF, "
+        f"{number(c.loc['lda', 'exclusivity'], 2)} for LDA) shows how far each method "
+        "keeps a topic's top words to that topic: LDA models raw counts, so on short units "
+        "frequent words weigh in many topics, while NMF on TF-IDF weights favours distinctive words."
     ))
     display(table(comp[["method", "coherence", "diversity", "exclusivity", "stability",
                         "seconds"]],
