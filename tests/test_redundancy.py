@@ -289,3 +289,24 @@ def test_calibration_set_is_complete_and_matches_params():
     thresholds = load_params()["redundancy"]["thresholds"]
     assert calibrate_threshold(y, cal["semantic"])["threshold"] == pytest.approx(thresholds["semantic"], abs=1e-3)
     assert calibrate_threshold(y, cal["lsa"])["threshold"] == pytest.approx(thresholds["lexical"], abs=1e-3)
+
+
+# ----------------------------------------------------------------- speed (pytest-benchmark)
+
+def _synthetic(n):
+    import importlib.util
+    path = Path(__file__).parent.parent / "benchmarks" / "redundancy_scaling.py"
+    spec = importlib.util.spec_from_file_location("redundancy_scaling", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.synthetic_sentences(n)
+
+
+@pytest.mark.parametrize("n", [1000, 5000])
+def test_benchmark_detection_lexical(benchmark, n):
+    """Run with --benchmark-only; the larger sizes are in benchmarks/redundancy_scaling.py."""
+    S = _synthetic(n)
+    det = benchmark.pedantic(lambda: RedundancyDetector(backend="lexical").fit(None, sentences=S),
+                             rounds=1, iterations=1)
+    # The planted near-copies (2% of sentences) are found.
+    assert (det.pairs_["kind"] == "near-copy").sum() >= 0.01 * n
