@@ -379,11 +379,14 @@ def _clusters(S, V, ai, bi, threshold):
     big.sort(key=lambda c: (-sizes[c], first[c]))
     for num, c in enumerate(big, start=1):
         members = np.flatnonzero(labels == c)
-        sims = V[members] @ V[members].T
+        # Mean similarity to the other members, from the vector sum: O(m * dim), no m x m matrix.
+        Vm = V[members].astype(np.float64)
+        total = Vm.sum(axis=0)
+        self_sim = np.einsum("ij,ij->i", Vm, Vm)
         m = len(members)
-        mean_sim = (sims.sum(axis=1) - np.diag(sims)) / (m - 1)
+        mean_sim = (Vm @ total - self_sim) / (m - 1)
         rep = members[int(np.argmax(mean_sim))]
-        cohesion = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
+        cohesion = float((total @ total - self_sim.sum()) / (m * (m - 1)))
         docs = sorted(set(S["doc_id"].iloc[members]))
         for i in members:
             rows.append({
@@ -500,9 +503,14 @@ def _doc_overlap(corpus, S, doc_names, codes, ai, bi, doc_max, k, passages) -> p
     for r in passages.itertuples():
         for key in ((r.doc_a, r.doc_b), (r.doc_b, r.doc_a)):
             longest[key] = max(longest.get(key, 0), r.words)
+    # Per (document a, document b): mean over a's sentences, computed once for all pairs.
+    share = pd.DataFrame(hit).groupby(codes).mean().to_numpy() if n else np.zeros((nd, nd))
+    finite = np.isfinite(doc_max)
+    sums = pd.DataFrame(np.where(finite, doc_max, 0.0)).groupby(codes).sum().to_numpy() if n else share
+    n_finite = pd.DataFrame(finite.astype(float)).groupby(codes).sum().to_numpy() if n else share
+    sizes = np.bincount(codes, minlength=nd)
     rows = []
     for a in range(nd):
-        mask = codes == a
         for b in range(nd):
             da, db = doc_names[a], doc_names[b]
             cont = np.nan
@@ -513,13 +521,11 @@ def _doc_overlap(corpus, S, doc_names, codes, ai, bi, doc_max, k, passages) -> p
                 elif ga:
                     counts = pd.Series(ga).value_counts()
                     cont = float((counts > 1).sum() / len(sa))
-            mx = doc_max[mask, b]
-            mx = mx[np.isfinite(mx)]
             rows.append({
                 "doc_a": da, "doc_b": db, "scope": "within" if a == b else "cross",
-                "sentences_a": int(mask.sum()),
-                "redundant_share": float(hit[mask, b].mean()) if mask.any() else 0.0,
-                "mean_max_semantic": float(mx.mean()) if len(mx) else np.nan,
+                "sentences_a": int(sizes[a]),
+                "redundant_share": float(share[a, b]) if sizes[a] else 0.0,
+                "mean_max_semantic": float(sums[a, b] / n_finite[a, b]) if n_finite[a, b] else np.nan,
                 "shingle_containment": cont,
                 "longest_passage_words": longest.get((da, db), 0),
             })

@@ -3,7 +3,7 @@ embedding cache cold vs warm on the real corpus.
 
     .venv/bin/python benchmarks/redundancy_scaling.py [--sizes 1000 10000 100000] [--semantic-max 3000]
 
-Writes benchmarks/results/redundancy_scaling.csv (sentences, backend, stage, seconds, pairs)
+Rows for sizes not re-run are kept. Writes benchmarks/results/redundancy_scaling.csv (sentences, backend, stage, seconds, pairs)
 and benchmarks/results/embedding_cache.csv (run, seconds, model_load_seconds, cache_hits, encoded).
 Synthetic sentences: 12-24 words drawn from a 5,000-word Zipf vocabulary in 100 documents,
 with 2% planted near-copies (two words changed), so every stage has real work to do.
@@ -101,13 +101,16 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000, 30000, 100000])
     ap.add_argument("--semantic-max", type=int, default=3000,
                     help="largest size also timed with the semantic backend (2 CPU cores)")
+    ap.add_argument("--skip-cache", action="store_true", help="do not re-time the embedding cache")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    if semantic_available():
+    if semantic_available() and not args.skip_cache:
         cache = cache_timing()
         cache.to_csv(OUT / "embedding_cache.csv", index=False)
         print(cache.to_string(index=False), flush=True)
-    rows = []
+    old = pd.read_csv(OUT / "redundancy_scaling.csv") if (OUT / "redundancy_scaling.csv").is_file() else None
+    keep = old[~old["sentences"].isin(args.sizes)].to_dict("records") if old is not None else []
+    rows = list(keep)
     for n in args.sizes:
         S = synthetic_sentences(n)
         backends = ["lexical"] + (["semantic"] if semantic_available() and n <= args.semantic_max else [])

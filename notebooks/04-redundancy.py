@@ -280,6 +280,13 @@ if cal_file.is_file():
         "not every pair. On this corpus, 'same point' is a fine distinction: the essays share one vocabulary "
         "and many sentences are close in topic without making the same claim."
     ))
+    if det.backend_ == "semantic":
+        lex = calibration_report(cal, "lexical", settings["thresholds"]["lexical"])
+        display(md(
+            f"Comparing words instead of meaning does worse on the same pairs: the lexical backend (TF-IDF + LSA) "
+            f"at its best threshold ({settings['thresholds']['lexical']}) reaches precision {percent(lex['precision'])} "
+            f"and recall {percent(lex['recall'])} (F1 {lex['f1']:.2f})."
+        ))
     plot_calibration(rep["curve"], det.threshold_, label=f"{rep['column']} score")
     plt.show()
     display(md(f"Figure 6. Precision, recall and F1 on the labelled pairs against the threshold (dashed: the "
