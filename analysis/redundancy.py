@@ -34,7 +34,7 @@ from .shingles import (exact_pairs, minhash_candidates, overlap, jaccard, shared
 DEFAULTS = {
     "backend": "auto",                 # auto | semantic | lexical
     # Paraphrase cosine per backend, calibrated on tests/fixtures/redundancy/calibration_pairs.csv.
-    "thresholds": {"semantic": 0.845, "lexical": 0.263},
+    "thresholds": {"semantic": 0.8445, "lexical": 0.2632},
     "near_copy": 0.35,                 # sentence 3-shingle Jaccard for a near-copy
     "near_copy_containment": 0.80,     # ... or this share of the shorter sentence
     "shingle_size": 3,                 # words per shingle (sentences, paragraphs)

@@ -45,7 +45,7 @@ def test_detector_reports_lexical_backend_without_extra(no_semantic):
     det = detect_redundancy(c, {}, backend="semantic")
     assert det.backend_ == "lexical"
     assert det.run_info()["backend"].iloc[0] == "lexical"
-    assert det.threshold_ == pytest.approx(0.263)
+    assert det.threshold_ == pytest.approx(0.2632)
     assert det.pairs_["kind"].tolist() == ["near-copy"]
 
 

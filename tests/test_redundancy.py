@@ -287,8 +287,8 @@ def test_calibration_set_is_complete_and_matches_params():
     assert cal["semantic"].min() < 0.1 and cal["semantic"].max() > 0.85
     y = cal["label"] == "same point"
     thresholds = load_params()["redundancy"]["thresholds"]
-    assert calibrate_threshold(y, cal["semantic"])["threshold"] == pytest.approx(thresholds["semantic"], abs=1e-3)
-    assert calibrate_threshold(y, cal["lsa"])["threshold"] == pytest.approx(thresholds["lexical"], abs=1e-3)
+    assert calibrate_threshold(y, cal["semantic"])["threshold"] == pytest.approx(thresholds["semantic"], abs=1e-4)
+    assert calibrate_threshold(y, cal["lsa"])["threshold"] == pytest.approx(thresholds["lexical"], abs=1e-4)
 
 
 # ----------------------------------------------------------------- speed (pytest-benchmark)
