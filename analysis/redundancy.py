@@ -257,16 +257,17 @@ class RedundancyDetector:
         ``sentence_pairs.csv`` (scored pairs, both sides), ``clusters.csv``
         (one row per member sentence), ``phrases.csv``, ``doc_overlap.csv``
         (document x document), ``novelty.csv`` (per document),
-        ``sentence_novelty.csv``, ``passages.csv``, ``paragraph_pairs.csv``,
-        ``layers.csv`` and ``points_curve.csv``.
+        ``sentence_novelty.csv``, ``shared_passages.csv``, ``paragraph_pairs.csv``,
+        ``redundancy_layers.csv``, ``distinct_points.csv`` and ``redundancy_run.csv``
+        (backend, model, threshold, timings).
         """
         return {
             "sentence_pairs.csv": self.pairs_, "clusters.csv": self.clusters_,
             "phrases.csv": self.phrases_, "doc_overlap.csv": self.doc_overlap_,
             "novelty.csv": self.novelty_, "sentence_novelty.csv": self.sentence_flags_,
-            "passages.csv": self.passages_, "paragraph_pairs.csv": self.paragraph_pairs_,
-            "layers.csv": self.layers_, "points_curve.csv": self.points_curve_,
-            "run.csv": self.run_info(),
+            "shared_passages.csv": self.passages_, "paragraph_pairs.csv": self.paragraph_pairs_,
+            "redundancy_layers.csv": self.layers_, "distinct_points.csv": self.points_curve_,
+            "redundancy_run.csv": self.run_info(),
         }
 
     def run_info(self) -> pd.DataFrame:

@@ -23,15 +23,15 @@ def test_cli_writes_required_tables(tmp_path, capsys):
     assert {"near-copy", "shared phrase"} <= set(pairs["kind"])
     overlap = pd.read_csv(tmp_path / "doc_overlap.csv")
     assert {"doc_a", "doc_b", "shingle_containment", "redundant_share", "mean_max_semantic"} <= set(overlap)
-    for name in ["clusters.csv", "phrases.csv", "novelty.csv", "run.csv"]:
+    for name in ["clusters.csv", "phrases.csv", "novelty.csv", "redundancy_run.csv"]:
         assert (tmp_path / name).is_file()
-    assert pd.read_csv(tmp_path / "run.csv")["backend"].iloc[0] == "lexical"
+    assert pd.read_csv(tmp_path / "redundancy_run.csv")["backend"].iloc[0] == "lexical"
 
 
 def test_cli_threshold_override(tmp_path):
     assert main(["redundancy", str(PLANTED), "--out", str(tmp_path), "--backend", "lexical",
                  "--threshold", "0.99"]) == 0
-    run = pd.read_csv(tmp_path / "run.csv")
+    run = pd.read_csv(tmp_path / "redundancy_run.csv")
     assert run["threshold"].iloc[0] == 0.99
     pairs = pd.read_csv(tmp_path / "sentence_pairs.csv")
     assert "paraphrase" not in set(pairs["kind"])

@@ -4,8 +4,9 @@ Writes sentence_pairs.csv (both sides of every match, lexical and semantic
 scores, kind and scope), clusters.csv (sentences making the same point, with a
 representative), phrases.csv (maximal formulaic phrases), doc_overlap.csv
 (document x document redundancy), novelty.csv (per document),
-sentence_novelty.csv, passages.csv, paragraph_pairs.csv, layers.csv,
-points_curve.csv and run.csv (which embedding backend ran, threshold, timings).
+sentence_novelty.csv, shared_passages.csv, paragraph_pairs.csv,
+redundancy_layers.csv, distinct_points.csv and redundancy_run.csv (which
+embedding backend ran, threshold, timings).
 """
 
 from __future__ import annotations
