@@ -42,3 +42,15 @@ def test_all_runs_every_command(tmp_path):
     assert (tmp_path / "documents.csv").exists()
     printed = {line.rsplit("/", 1)[-1] for line in proc.stdout.split()}
     assert printed == {p.name for p in tmp_path.glob("*.csv")}
+
+
+def test_all_on_one_document(tmp_path):
+    corpus = tmp_path / "single"
+    corpus.mkdir()
+    (corpus / "alpha.txt").write_bytes((MINI / "alpha.txt").read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "analysis", "all", str(corpus), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "only one document" in proc.stderr
+    counts = pd.read_csv(tmp_path / "out" / "theme_counts.csv")
+    assert set(counts.doc_id) == {"alpha"}

@@ -48,6 +48,20 @@ def test_notebook_runs_on_fixture_corpus(nb, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.notebooks
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_on_one_document(nb, tmp_path):
+    corpus = tmp_path / "single"
+    corpus.mkdir()
+    (corpus / "alpha.txt").write_bytes((MINI / "alpha.txt").read_bytes())
+    out = tmp_path / "executed.ipynb"
+    build.execute(nb, out, corpus=str(corpus))
+    executed = nbformat.read(out, as_version=4)
+    text = json.dumps([o for c in executed.cells if c.cell_type == "code" for o in c.outputs])
+    assert "only one document" in text  # the corpus warning reaches the reader
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
 def test_overview_report_html_and_pdf(tmp_path):
     nb = ROOT / "notebooks" / "01-corpus-overview.ipynb"
     paths = build.build_report(nb, tmp_path, corpus=str(MINI))
