@@ -76,10 +76,18 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp.ipynb")
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+
     try:
-        pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
-                            cwd=str(notebook.parent), progress_bar=False, kernel_name="python3",
-                            log_output=False)
+        # IPC sockets in a private folder: no network ports, and no TCP warning.
+        with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
+            km = KernelManager(kernel_name="python3", transport="ipc",
+                               ip=str(Path(sockets) / "kernel"))
+            pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
+                                cwd=str(notebook.parent), progress_bar=False,
+                                kernel_name="python3", log_output=False, km=km)
     except PapermillExecutionError as exc:
         detail = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0]
         raise BuildError(f"{notebook} failed in cell {exc.cell_index} "
