@@ -9,7 +9,6 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := reports
-.DELETE_ON_ERROR:
 .SECONDARY:
 
 PYTHON ?= python3
