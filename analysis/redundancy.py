@@ -740,6 +740,60 @@ def false_positives(det: "RedundancyDetector") -> dict:
             "cross_pairs_checked": int(cross_total)}
 
 
+def speed_summary(cache: pd.DataFrame | None, scaling: pd.DataFrame | None) -> dict:
+    """Headline timings of the benchmark tables, for report prose.
+
+    Parameters
+    ----------
+    cache : DataFrame or None
+        ``embedding_cache.csv`` (columns ``run``, ``sentences``, ``seconds``;
+        runs ``"cold"`` and ``"warm"``), e.g. from
+        :func:`analysis.references.benchmark_results`.
+    scaling : DataFrame or None
+        ``redundancy_scaling.csv`` (columns ``sentences``, ``backend``,
+        ``stage``, ``seconds``); the ``"whole detector"`` stage gives the
+        end-to-end time.
+
+    Returns
+    -------
+    dict
+        ``cache``: None, or ``sentences``, ``cold_seconds`` and
+        ``warm_seconds`` of embedding with an empty and a warm cache.
+        ``lexical_growth``: None (fewer than two lexical runs), or
+        ``from_sentences``, ``from_seconds``, ``to_sentences``,
+        ``to_seconds`` (the smallest and largest lexical run of the whole
+        detector), ``time_ratio`` and ``size_ratio`` (largest over smallest).
+        ``semantic_runs``: list of dicts with ``sentences`` and ``seconds``
+        of the whole detector with the semantic backend, smallest first.
+        ``lexical_stages``: the lexical rows of `scaling` (every stage), or
+        None without `scaling`.
+    """
+    out = {"cache": None, "lexical_growth": None, "semantic_runs": [], "lexical_stages": None}
+    if cache is not None:
+        runs = cache.drop_duplicates("run").set_index("run")
+        if {"cold", "warm"} <= set(runs.index):
+            out["cache"] = {"sentences": int(runs.loc["cold", "sentences"]),
+                            "cold_seconds": float(runs.loc["cold", "seconds"]),
+                            "warm_seconds": float(runs.loc["warm", "seconds"])}
+    if scaling is None:
+        return out
+    out["lexical_stages"] = scaling[scaling["backend"] == "lexical"]
+    whole = scaling[scaling["stage"] == "whole detector"]
+    lex = whole[whole["backend"] == "lexical"].sort_values("sentences")
+    if len(lex) > 1:
+        a, b = lex.iloc[0], lex.iloc[-1]
+        out["lexical_growth"] = {
+            "from_sentences": int(a["sentences"]), "from_seconds": float(a["seconds"]),
+            "to_sentences": int(b["sentences"]), "to_seconds": float(b["seconds"]),
+            "time_ratio": float(b["seconds"] / a["seconds"]) if a["seconds"] else float("inf"),
+            "size_ratio": float(b["sentences"] / a["sentences"]),
+        }
+    sem = whole[whole["backend"] == "semantic"].sort_values("sentences")
+    out["semantic_runs"] = [{"sentences": int(r.sentences), "seconds": float(r.seconds)}
+                            for r in sem.itertuples()]
+    return out
+
+
 # ------------------------------------------------------------------ calibration
 
 def calibration_candidates(sentences: pd.DataFrame, semantic: np.ndarray, lexical: np.ndarray,

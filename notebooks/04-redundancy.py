@@ -33,20 +33,17 @@ corpus_dir = None    # None -> corpus.dir from the parameter file
 backend = None       # None -> redundancy.backend from the parameter file ("semantic" or "lexical")
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import display
 
-from analysis import corpus_from_params, load_corpus, load_params
-from analysis.config import resolve_path
+from analysis import corpus_from_params, load_params
 from analysis.narrate import esc, join, md, number, percent, plural, side_by_side, table, warnings_note
 from analysis.plots.redundancy import (plot_calibration, plot_doc_matrix, plot_layers, plot_novelty,
                                        plot_points_curve, plot_scaling, plot_similarity_hist)
 from analysis.plots.style import apply_style
 from analysis.redundancy import (calibration_report, cluster_evidence, detect_redundancy, evidence,
-                                 false_positives, redundancy_params, summary)
+                                 false_positives, redundancy_params, speed_summary, summary)
+from analysis.references import benchmark_results, calibration_pairs, calibration_path, control_corpus
 
 params = load_params(params_file)
 corpus = corpus_from_params(params, corpus_dir)
@@ -265,9 +262,9 @@ display(md("Figure 5 and Table 6. A sentence restated later in its own document 
 # ## How far to trust the thresholds
 
 # %%
-cal_file = resolve_path(settings["calibration_file"])
-if cal_file.is_file():
-    cal = pd.read_csv(cal_file)
+cal_file = calibration_path(settings)
+cal = calibration_pairs(settings)
+if cal is not None:
     rep = calibration_report(cal, det.backend_, det.threshold_)
     display(md(
         f"The paraphrase threshold was chosen on {rep['n']} sentence pairs from the five-document corpus, "
@@ -294,9 +291,9 @@ if cal_file.is_file():
 else:
     display(md(f"No calibration file at `{esc(cal_file)}`; precision and recall cannot be reported."))
 
-control_dir = resolve_path(settings["control_dir"])
-if control_dir.is_dir():
-    control = detect_redundancy(load_corpus(control_dir), params, backend=det.backend_)
+control_docs = control_corpus(settings)
+if control_docs is not None:
+    control = detect_redundancy(control_docs, params, backend=det.backend_)
     fp = false_positives(control)
     display(md(
         f"**False positives.** On a control corpus of {fp['documents']} hand-written documents on unrelated "
@@ -308,7 +305,7 @@ if control_dir.is_dir():
            "; these are false positives, since nothing in these documents restates anything.")
     ))
     if det.backend_ == "semantic":
-        fp_lex = false_positives(detect_redundancy(load_corpus(control_dir), params, backend="lexical"))
+        fp_lex = false_positives(detect_redundancy(control_docs, params, backend="lexical"))
         display(md(
             f"The lexical fallback, at its own calibrated threshold ({settings['thresholds']['lexical']}), reports "
             f"{plural(fp_lex['cross'], 'cross-document match', 'cross-document matches')} and "
@@ -326,37 +323,33 @@ if control_dir.is_dir():
 # ## Speed
 
 # %%
-bench_dir = resolve_path(settings["benchmark_dir"])
-cache_csv, scale_csv = bench_dir / "embedding_cache.csv", bench_dir / "redundancy_scaling.csv"
+bench = benchmark_results(settings)
+speed = speed_summary(bench.get("embedding_cache"), bench.get("redundancy_scaling"))
 cache_note = run_note = scale_note = ""
-if cache_csv.is_file():
-    cache = pd.read_csv(cache_csv).set_index("run")
-    cache_note = (f"Embedding the {int(cache.loc['cold', 'sentences'])} sentences of the five documents took "
-                  f"{number(cache.loc['cold', 'seconds'], 1)} s with an empty cache and "
-                  f"{number(cache.loc['warm', 'seconds'], 3)} s with a warm one (measured by "
+if speed["cache"]:
+    c = speed["cache"]
+    cache_note = (f"Embedding the {c['sentences']} sentences of the five documents took "
+                  f"{number(c['cold_seconds'], 1)} s with an empty cache and "
+                  f"{number(c['warm_seconds'], 3)} s with a warm one (measured by "
                   "benchmarks/redundancy\\_scaling.py on 2 CPU cores).")
 run_note = (f"In this run, embedding took {number(st.get('seconds', 0), 2)} s "
             + ("(all from the cache)." if st.get("encoded", 1) == 0 else
                f"({st.get('encoded', 0):,} sentences encoded)."))
-if scale_csv.is_file():
-    bench = pd.read_csv(scale_csv)
-    whole = bench[(bench["stage"] == "whole detector") & (bench["backend"] == "lexical")].sort_values("sentences")
-    if len(whole) > 1:
-        a, b = whole.iloc[0], whole.iloc[-1]
-        scale_note = (f"On synthetic sentences with the lexical backend, the whole detection took "
-                      f"{number(a['seconds'], 1)} s for {int(a['sentences']):,} sentences and {number(b['seconds'], 1)} s "
-                      f"for {int(b['sentences']):,}: {number(b['seconds'] / a['seconds'], 0)} times as long for "
-                      f"{number(b['sentences'] / a['sentences'], 0)} times the sentences.")
-    sem = bench[(bench["stage"] == "whole detector") & (bench["backend"] == "semantic")].sort_values("sentences")
-    if len(sem):
-        scale_note += (" With the semantic backend, where encoding dominates, it took "
-                       + join([f"{number(r.seconds, 1)} s for {int(r.sentences):,}" for r in sem.itertuples()])
-                       + " sentences, so larger sizes were timed with the lexical backend only.")
+if speed["lexical_growth"]:
+    g = speed["lexical_growth"]
+    scale_note = (f"On synthetic sentences with the lexical backend, the whole detection took "
+                  f"{number(g['from_seconds'], 1)} s for {g['from_sentences']:,} sentences and "
+                  f"{number(g['to_seconds'], 1)} s for {g['to_sentences']:,}: {number(g['time_ratio'], 0)} times "
+                  f"as long for {number(g['size_ratio'], 0)} times the sentences.")
+if speed["semantic_runs"]:
+    scale_note += (" With the semantic backend, where encoding dominates, it took "
+                   + join([f"{number(r['seconds'], 1)} s for {r['sentences']:,}" for r in speed["semantic_runs"]])
+                   + " sentences, so larger sizes were timed with the lexical backend only.")
 display(md(" ".join(x for x in (cache_note, run_note, scale_note) if x)
            + (" Figure 8 shows each stage." if scale_note else "")))
 speed_note = " ".join(x for x in (cache_note, scale_note) if x)
-if scale_csv.is_file():
-    plot_scaling(bench[bench["backend"] == "lexical"])
+if speed["lexical_stages"] is not None:
+    plot_scaling(speed["lexical_stages"])
     plt.show()
     display(md("Figure 8. Time per stage against corpus size (lexical backend, 2 CPU cores, log scales). "
                "MinHash-LSH keeps the verbatim layer near linear; the neighbour search compares every sentence "

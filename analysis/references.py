@@ -1,0 +1,180 @@
+"""Reference data the redundancy report cites, read from disk in one place.
+
+The redundancy report (notebook 04) backs its numbers with three kinds of
+reference data that live beside the code rather than in the corpus:
+
+- the hand-labelled calibration pairs (``calibration_file``), which give the
+  precision and recall of the paraphrase threshold;
+- a control corpus of unrelated documents (``control_dir``), on which every
+  match is a false positive;
+- benchmark timings (``benchmark_dir``) written by
+  ``benchmarks/redundancy_scaling.py``.
+
+Every function takes the redundancy settings dict
+(:func:`analysis.redundancy.redundancy_params`), resolves the path against the
+project root (:func:`analysis.config.resolve_path`) and returns None (or leaves
+a key out) when the data is not there, so a report can say so instead of
+failing. A file that exists but cannot be used raises
+:class:`~analysis.errors.InputError` with a one-line message naming the file.
+
+This is the only module of the redundancy report that reads files; the
+analyses in :mod:`analysis.redundancy` stay free of I/O.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .config import resolve_path
+from .corpus import Corpus, load_corpus
+from .errors import InputError
+
+#: Labels of the calibration pairs.
+CALIBRATION_LABELS = ("same point", "different point")
+
+#: Benchmark tables in ``benchmark_dir``: name -> columns the report needs.
+BENCHMARK_TABLES = {
+    "embedding_cache": ("run", "sentences", "seconds"),
+    "redundancy_scaling": ("sentences", "backend", "stage", "seconds"),
+}
+
+_CALIBRATION_COLUMNS = ("label", "semantic", "lsa")
+
+
+def _read_table(path: Path, what: str, columns, numeric=()) -> pd.DataFrame:
+    """Read one CSV file and check it has `columns`, with `numeric` ones numeric.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be parsed, is empty, lacks a column or has a
+        non-numeric value in a numeric column.
+    """
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{what} '{path}' is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{what} '{path}' is not a readable CSV file: {reason}") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{what} '{path}' lacks the column(s) {', '.join(missing)}; "
+                         f"expected {', '.join(columns)}")
+    for col in numeric:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        if values.isna().any():
+            row = int(values.isna().to_numpy().argmax())
+            raise InputError(f"{what} '{path}' has a non-numeric {col!r} value in data row {row + 1}")
+    return frame
+
+
+def calibration_pairs(settings: dict) -> pd.DataFrame | None:
+    """The hand-labelled sentence pairs the paraphrase thresholds were chosen on.
+
+    Parameters
+    ----------
+    settings : dict
+        Redundancy settings (:func:`analysis.redundancy.redundancy_params`);
+        reads ``calibration_file``, relative to the project root.
+
+    Returns
+    -------
+    DataFrame or None
+        One row per pair with at least the columns ``label`` (``"same point"``
+        or ``"different point"``), ``semantic`` and ``lsa`` (the two
+        backends' cosine scores), as expected by
+        :func:`analysis.redundancy.calibration_report`. None when the file
+        does not exist.
+
+    Raises
+    ------
+    InputError
+        If the file is not a readable CSV, lacks one of those columns, has a
+        non-numeric score or a label other than the two above.
+    """
+    path = calibration_path(settings)
+    if not path.is_file():
+        return None
+    frame = _read_table(path, "calibration file", _CALIBRATION_COLUMNS, numeric=("semantic", "lsa"))
+    bad = sorted(set(frame["label"].astype(str)) - set(CALIBRATION_LABELS))
+    if frame["label"].isna().any() or bad:
+        shown = ", ".join(repr(b) for b in bad[:3]) or "an empty label"
+        raise InputError(f"calibration file '{path}' has label(s) {shown}; "
+                         f"each label must be {' or '.join(repr(x) for x in CALIBRATION_LABELS)}")
+    return frame
+
+
+def calibration_path(settings: dict) -> Path:
+    """Where the calibration set is looked for: ``calibration_file`` resolved against the project root.
+
+    Parameters
+    ----------
+    settings : dict
+        Redundancy settings (:func:`analysis.redundancy.redundancy_params`).
+
+    Returns
+    -------
+    Path
+        The path, whether or not the file exists (nothing is read).
+    """
+    return resolve_path(settings["calibration_file"])
+
+
+def control_corpus(settings: dict) -> Corpus | None:
+    """The control corpus: documents that share no content, for counting false positives.
+
+    Parameters
+    ----------
+    settings : dict
+        Redundancy settings; reads ``control_dir``, relative to the project root.
+
+    Returns
+    -------
+    Corpus or None
+        Read by :func:`analysis.corpus.load_corpus` with its default
+        settings; None when the folder does not exist.
+
+    Raises
+    ------
+    InputError
+        If the folder holds no usable text file.
+    """
+    folder = resolve_path(settings["control_dir"])
+    if not folder.is_dir():
+        return None
+    return load_corpus(folder)
+
+
+def benchmark_results(settings: dict) -> dict[str, pd.DataFrame]:
+    """Benchmark timings written by ``benchmarks/redundancy_scaling.py``.
+
+    Parameters
+    ----------
+    settings : dict
+        Redundancy settings; reads ``benchmark_dir``, relative to the project root.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``"embedding_cache"`` (``embedding_cache.csv``: one row per ``run``,
+        ``"cold"`` and ``"warm"``, with ``sentences`` and ``seconds``) and
+        ``"redundancy_scaling"`` (``redundancy_scaling.csv``: ``sentences``,
+        ``backend``, ``stage``, ``seconds``), each as written. A table whose
+        file does not exist is left out; a missing folder gives ``{}``.
+
+    Raises
+    ------
+    InputError
+        If a file exists but is not a readable CSV with those columns.
+    """
+    folder = resolve_path(settings["benchmark_dir"])
+    out = {}
+    for name, columns in BENCHMARK_TABLES.items():
+        path = folder / f"{name}.csv"
+        if path.is_file():
+            numeric = [c for c in ("sentences", "seconds") if c in columns]
+            out[name] = _read_table(path, "benchmark file", columns, numeric=numeric)
+    return out
