@@ -54,3 +54,17 @@ def test_all_on_one_document(tmp_path):
     assert "Traceback" not in proc.stderr and "only one document" in proc.stderr
     counts = pd.read_csv(tmp_path / "out" / "theme_counts.csv")
     assert set(counts.doc_id) == {"alpha"}
+
+
+def test_written_files_follow_umask(tmp_path):
+    import os
+
+    from analysis.output import write_frames
+    old = os.umask(0o022)
+    try:
+        (path,) = write_frames({"a.csv": pd.DataFrame({"x": [1]})}, tmp_path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.read_text() == "x\n1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]  # no temporary left behind
