@@ -67,7 +67,10 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
     corpus, params : str, optional
         Injected as ``corpus_dir`` and ``params_file`` (made absolute).
     """
+    import tempfile
+
     import papermill as pm
+    from jupyter_client.manager import KernelManager
     from papermill.exceptions import PapermillExecutionError
 
     parameters = {
@@ -76,10 +79,8 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp.ipynb")
-    import tempfile
-
-    from jupyter_client.manager import KernelManager
-
+    failed = output.with_name(f"{output.stem}.failed.ipynb")
+    failed.unlink(missing_ok=True)
     try:
         # IPC sockets in a private folder: no network ports, and no TCP warning.
         with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
@@ -89,21 +90,17 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
                                 cwd=str(notebook.parent), progress_bar=False,
                                 kernel_name="python3", log_output=False, km=km)
     except PapermillExecutionError as exc:
+        # Keep the half-run notebook beside, not over, the last good one.
+        if tmp.exists():
+            os.replace(tmp, failed)
         detail = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0]
         raise BuildError(f"{notebook} failed in cell {exc.cell_index} "
-                         f"(execution count {exc.exec_count}): {detail}") from None
+                         f"(execution count {exc.exec_count}): {detail} "
+                         f"[traceback in {failed}]") from None
+    else:
+        os.replace(tmp, output)
     finally:
-        if tmp.exists() and not (tmp.stat().st_size and _all_ok(tmp)):
-            tmp.unlink()
-    os.replace(tmp, output)
-
-
-def _all_ok(path: Path) -> bool:
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    return not any(o.get("output_type") == "error"
-                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+        tmp.unlink(missing_ok=True)
 
 
 def _report_notebook(executed: Path):

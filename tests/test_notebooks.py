@@ -95,6 +95,11 @@ def test_failed_execution_keeps_previous_output(tmp_path):
     err = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
     assert err and "failed in cell 3" in err[0] and "ValueError: planted failure" in err[0]
     assert not list(tmp_path.glob(".*tmp*"))
+    # The half-run notebook is kept beside the good one, with the traceback in it.
+    failed = tmp_path / "out.failed.ipynb"
+    assert str(failed) in err[0]
+    outputs = [o for c in nbformat.read(failed, as_version=4).cells for o in c.get("outputs", [])]
+    assert any(o.get("ename") == "ValueError" for o in outputs)
 
 
 def test_missing_chromium_message(monkeypatch):
