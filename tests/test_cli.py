@@ -2,6 +2,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from conftest import CORPUS, MINI
 
@@ -68,3 +69,19 @@ def test_written_files_follow_umask(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
     assert path.read_text() == "x\n1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]  # no temporary left behind
+
+
+@pytest.mark.slow
+def test_same_input_same_numbers(tmp_path):
+    """Two runs of every command give identical tables, timings and cache counters aside."""
+    for run in ("a", "b"):
+        proc = subprocess.run([sys.executable, "-m", "analysis", "all", str(MINI), "--out",
+                               str(tmp_path / run)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    files = sorted(p.name for p in (tmp_path / "a").glob("*.csv"))
+    assert len(files) > 20
+    volatile = ("seconds", "cache_hits", "encoded")
+    for name in files:
+        a, b = (pd.read_csv(tmp_path / run / name) for run in ("a", "b"))
+        keep = [c for c in a.columns if not any(v in c for v in volatile)]
+        pd.testing.assert_frame_equal(a[keep], b[keep], check_exact=True, obj=name)
