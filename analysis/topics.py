@@ -989,6 +989,26 @@ def dominant_topics(doc_topics: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "topic", "label", "share", "runner_up_share"])
 
 
+def topic_switches(section_topics: pd.DataFrame) -> pd.Series:
+    """How often the leading topic changes between consecutive sections of each document.
+
+    Parameters
+    ----------
+    section_topics : pandas.DataFrame
+        ``doc_id``, ``section``, ``topic``, ``share`` (one row per section and topic).
+
+    Returns
+    -------
+    pandas.Series
+        Number of changes, indexed by ``doc_id`` in order of first appearance.
+    """
+    order = list(dict.fromkeys(section_topics["doc_id"]))
+    lead = section_topics.loc[section_topics.groupby(["doc_id", "section"])["share"].idxmax()]
+    lead = lead.sort_values(["doc_id", "section"])
+    changes = lead.groupby("doc_id")["topic"].apply(lambda t: int((t.diff().fillna(0) != 0).sum()))
+    return changes.reindex(order).astype(int)
+
+
 def method_verdict(comparison: pd.DataFrame, used: str) -> str:
     """One sentence comparing NMF and LDA rows of :func:`analysis.topic_diagnostics.compare_methods`.
 

@@ -39,7 +39,7 @@ from analysis.plots.topics import (plot_doc_similarity, plot_doc_topics, plot_k_
 from analysis.topic_cache import cached_k_scan
 from analysis.topic_diagnostics import compare_methods
 from analysis.topics import (analyse_topics, dominant_topics, method_verdict, scale_check,
-                             time_fit)
+                             time_fit, topic_switches)
 
 params = load_params(params_file)
 corpus = corpus_from_params(params, corpus_dir)
@@ -188,8 +188,7 @@ if result.ok:
 # %%
 if result.ok and not result.section_topics.empty:
     st = result.section_topics
-    dom_sec = st.loc[st.groupby(["doc_id", "section"])["share"].idxmax()]
-    switches = dom_sec.groupby("doc_id")["topic"].apply(lambda t: int((t.diff().fillna(0) != 0).sum()))
+    switches = topic_switches(st)
     display(md(
         "Figure 4 follows each document through its sections in reading order. The leading topic "
         f"changes between consecutive sections {join([f'{n} times in {esc(d)}' for d, n in switches.items()])}."

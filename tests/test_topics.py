@@ -413,3 +413,17 @@ def test_compare_methods_scores_both():
     comp = D.compare_methods(texts, s, 4)
     assert comp.method.tolist() == ["nmf", "lda"] and (comp.k == 4).all()
     assert comp.coherence.notna().all()
+
+
+def test_topic_switches_hand_counted():
+    from analysis.topics import topic_switches
+    # doc b: leading topics by section 2, 2, 1, 2 -> 2 changes; doc a: 1, 1 -> 0.
+    rows = []
+    for doc, leads in (("b", [2, 2, 1, 2]), ("a", [1, 1])):
+        for sec, lead in enumerate(leads):
+            for topic in (1, 2):
+                rows.append({"doc_id": doc, "section": sec, "topic": topic,
+                             "share": 0.7 if topic == lead else 0.3})
+    out = topic_switches(pd.DataFrame(rows))
+    assert out.to_dict() == {"b": 2, "a": 0}
+    assert list(out.index) == ["b", "a"]
