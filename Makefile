@@ -11,7 +11,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := reports
 .SECONDARY:
 
-PYTHON ?= python3
+# Python 3.11: python3.11 if installed, else python3 (checked by scripts/setup-system.sh).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

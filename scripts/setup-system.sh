@@ -36,4 +36,7 @@ fi
 echo "error: missing system packages: ${missing[*]}" >&2
 echo "       install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}), or set" >&2
 echo "       CHROMIUM_PATH to a Chromium or Chrome executable, then run make again" >&2
+if [[ " ${missing[*]} " == *" python3.11 "* ]]; then
+  echo "       ('$PYTHON' is not Python 3.11 with venv; make uses python3.11 once it is installed)" >&2
+fi
 exit 1
