@@ -86,9 +86,14 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
         with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
             km = KernelManager(kernel_name="python3", transport="ipc",
                                ip=str(Path(sockets) / "kernel"))
-            pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
-                                cwd=str(notebook.parent), progress_bar=False,
-                                kernel_name="python3", log_output=False, km=km)
+            try:
+                pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
+                                    cwd=str(notebook.parent), progress_bar=False,
+                                    kernel_name="python3", log_output=False, km=km)
+            finally:
+                # A kernel manager passed in is ours to stop, not nbclient's.
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
     except PapermillExecutionError as exc:
         # Keep the half-run notebook beside, not over, the last good one.
         if tmp.exists():
