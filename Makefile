@@ -19,10 +19,12 @@ STAMP := $(VENV)/.installed
 
 CORPUS ?= corpus
 PARAMS ?= params.yaml
-ifeq ($(abspath $(CORPUS)),$(abspath corpus))
+# Shell, not make functions, for the corpus path: make splits paths at spaces.
+CORPUS_ABS := $(shell realpath -m -- "$(CORPUS)")
+ifeq ($(CORPUS_ABS),$(CURDIR)/corpus)
 OUT ?= reports
 else
-OUT ?= reports/$(notdir $(abspath $(CORPUS)))
+OUT ?= reports/$(shell basename -- "$(CORPUS_ABS)" | tr -c 'A-Za-z0-9._\n-' '_')
 endif
 
 NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
@@ -33,8 +35,14 @@ PDF := $(NAMES:%=$(OUT)/%.pdf)
 DATA := $(OUT)/data/.complete
 SRC := $(sort $(shell find analysis -type f \( -name '*.py' -o -name '*.yaml' \)))
 TEMPLATE := $(wildcard analysis/templates/report/*)
-# The folder itself is a prerequisite too, so adding or removing a file counts.
-CORPUS_FILES := $(CORPUS) $(sort $(wildcard $(CORPUS)/*))
+# The corpus as one prerequisite: a file listing names, sizes and times of its
+# files, rewritten only when that listing changes. File names may hold spaces.
+CORPUS_STATE := $(OUT)/.corpus-state
+ifneq ($(filter-out help clean lab test,$(or $(MAKECMDGOALS),reports)),)
+$(shell mkdir -p "$(OUT)" && find "$(CORPUS)" -maxdepth 1 -type f -printf '%P %s %T@\n' 2>&1 | sort \
+  > "$(CORPUS_STATE).new" && { cmp -s "$(CORPUS_STATE).new" "$(CORPUS_STATE)" && rm -f "$(CORPUS_STATE).new" \
+  || mv -f "$(CORPUS_STATE).new" "$(CORPUS_STATE)"; })
+endif
 
 .PHONY: help reports test lab clean
 
@@ -43,10 +51,10 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 22
 	@echo "Variables: CORPUS=$(CORPUS) PARAMS=$(PARAMS) OUT=$(OUT)"
 
-reports: $(HTML) $(PDF) $(DATA) ## execute every notebook and render HTML + PDF into $(OUT)/ (default)
+reports: $(DATA) $(HTML) $(PDF) ## execute every notebook and render HTML + PDF into $(OUT)/ (default)
 	@echo "reports are up to date in $(OUT)/"
 
-$(EXECUTED)/%.ipynb: notebooks/%.ipynb $(SRC) $(CORPUS_FILES) $(PARAMS) $(STAMP)
+$(EXECUTED)/%.ipynb: notebooks/%.ipynb $(SRC) $(CORPUS_STATE) $(PARAMS) $(STAMP)
 	@echo "execute  $<"
 	@$(PY) -m analysis.build execute $< $@ --corpus "$(CORPUS)" --params "$(PARAMS)"
 
@@ -58,7 +66,7 @@ $(OUT)/%.pdf: $(EXECUTED)/%.ipynb $(TEMPLATE)
 	@echo "pdf      $@"
 	@$(PY) -m analysis.build pdf $< $@
 
-$(DATA): $(SRC) $(CORPUS_FILES) $(PARAMS) $(STAMP)
+$(DATA): $(SRC) $(CORPUS_STATE) $(PARAMS) $(STAMP)
 	@echo "data     $(OUT)/data/"
 	@$(PY) -m analysis all "$(CORPUS)" --out $(OUT)/data --params "$(PARAMS)" > /dev/null
 	@touch $@
@@ -79,4 +87,4 @@ lab: $(STAMP) ## open JupyterLab on the project's kernel
 	@$(PY) -m jupyter lab notebooks/
 
 clean: ## remove rendered reports and caches (keeps .venv; rm -rf .venv to reinstall)
-	rm -rf reports/*/ reports/*.html reports/*.pdf reports/.executed reports/data .cache .pytest_cache
+	rm -rf reports/*/ reports/*.html reports/*.pdf reports/.executed reports/.corpus-state reports/data .cache .pytest_cache
