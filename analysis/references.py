@@ -38,6 +38,7 @@ CALIBRATION_LABELS = ("same point", "different point")
 BENCHMARK_TABLES = {
     "embedding_cache": ("run", "sentences", "seconds"),
     "redundancy_scaling": ("sentences", "backend", "stage", "seconds"),
+    "machine": ("cpu_count", "when"),
 }
 
 _CALIBRATION_COLUMNS = ("label", "semantic", "lsa")
@@ -162,7 +163,8 @@ def benchmark_results(settings: dict) -> dict[str, pd.DataFrame]:
         ``"embedding_cache"`` (``embedding_cache.csv``: one row per ``run``,
         ``"cold"`` and ``"warm"``, with ``sentences`` and ``seconds``) and
         ``"redundancy_scaling"`` (``redundancy_scaling.csv``: ``sentences``,
-        ``backend``, ``stage``, ``seconds``), each as written. A table whose
+        ``backend``, ``stage``, ``seconds``) and ``"machine"`` (``machine.csv``:
+        ``cpu_count``, ``when``), each as written. A table whose
         file does not exist is left out; a missing folder gives ``{}``.
 
     Raises
@@ -175,6 +177,6 @@ def benchmark_results(settings: dict) -> dict[str, pd.DataFrame]:
     for name, columns in BENCHMARK_TABLES.items():
         path = folder / f"{name}.csv"
         if path.is_file():
-            numeric = [c for c in ("sentences", "seconds") if c in columns]
+            numeric = [c for c in ("sentences", "seconds", "cpu_count") if c in columns]
             out[name] = _read_table(path, "benchmark file", columns, numeric=numeric)
     return out

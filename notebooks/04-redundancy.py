@@ -297,7 +297,7 @@ if control_docs is not None:
     fp = false_positives(control)
     display(md(
         f"**False positives.** On a control corpus of {fp['documents']} hand-written documents on unrelated "
-        f"subjects (cooking, astronomy, football, tax law; {fp['sentences']} sentences), the same settings report "
+        f"subjects ({esc(join(control_docs.doc_ids))}; {fp['sentences']} sentences), the same settings report "
         f"{plural(fp['cross'], 'cross-document match', 'cross-document matches')} out of "
         f"{fp['cross_pairs_checked']:,} sentence pairs and "
         f"{plural(fp['within'], 'within-document match', 'within-document matches')}"
@@ -325,13 +325,16 @@ if control_docs is not None:
 # %%
 bench = benchmark_results(settings)
 speed = speed_summary(bench.get("embedding_cache"), bench.get("redundancy_scaling"))
+machine = bench.get("machine")
+cores = (f"{plural(int(machine['cpu_count'].iloc[0]), 'CPU core')}" if machine is not None and len(machine)
+         else "the benchmark machine")
 cache_note = run_note = scale_note = ""
 if speed["cache"]:
     c = speed["cache"]
     cache_note = (f"Embedding the {c['sentences']} sentences of the five documents took "
                   f"{number(c['cold_seconds'], 1)} s with an empty cache and "
                   f"{number(c['warm_seconds'], 3)} s with a warm one (measured by "
-                  "benchmarks/redundancy\\_scaling.py on 2 CPU cores).")
+                  f"benchmarks/redundancy\\_scaling.py on {cores}).")
 run_note = (f"In this run, embedding took {number(st.get('seconds', 0), 2)} s "
             + ("(all from the cache)." if st.get("encoded", 1) == 0 else
                f"({st.get('encoded', 0):,} sentences encoded)."))
@@ -351,7 +354,7 @@ speed_note = " ".join(x for x in (cache_note, scale_note) if x)
 if speed["lexical_stages"] is not None:
     plot_scaling(speed["lexical_stages"])
     plt.show()
-    display(md("Figure 8. Time per stage against corpus size (lexical backend, 2 CPU cores, log scales). "
+    display(md(f"Figure 8. Time per stage against corpus size (lexical backend, {cores}, log scales). "
                "MinHash-LSH keeps the verbatim layer near linear; the neighbour search compares every sentence "
                "with every other in chunks, so it grows with the square of the corpus but never holds an "
                "n × n matrix in memory."))

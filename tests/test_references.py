@@ -36,7 +36,8 @@ def test_committed_control_corpus_and_benchmarks():
     control = control_corpus(redundancy_params({}))
     assert isinstance(control, Corpus) and len(control.docs) >= 2
     bench = benchmark_results(redundancy_params({}))
-    assert set(bench) == {"embedding_cache", "redundancy_scaling"}
+    assert set(bench) == {"embedding_cache", "redundancy_scaling", "machine"}
+    assert int(bench["machine"]["cpu_count"].iloc[0]) >= 1
     assert set(bench["embedding_cache"]["run"]) >= {"cold", "warm"}
     assert "whole detector" in set(bench["redundancy_scaling"]["stage"])
 
