@@ -29,6 +29,7 @@ DEFAULTS: dict = {
     },
     "seed": 42,
     "overview": {"mattr_window": 50},
+    "documents": {"labels": {}, "labels_file": None},
 }
 
 
