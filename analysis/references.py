@@ -3,8 +3,8 @@
 The redundancy report (notebook 04) backs its numbers with three kinds of
 reference data that live beside the code rather than in the corpus:
 
-- the hand-labelled calibration pairs (``calibration_file``), which give the
-  precision and recall of the paraphrase threshold;
+- the labelled sentence pairs (package data), on which the "same point"
+  verifier is trained and its precision and recall are measured;
 - a control corpus of unrelated documents (``control_dir``), on which every
   match is a false positive;
 - benchmark timings (``benchmark_dir``) written by
@@ -31,8 +31,8 @@ from .config import resolve_path
 from .corpus import Corpus, load_corpus
 from .errors import InputError
 
-#: Labels of the calibration pairs.
-CALIBRATION_LABELS = ("same point", "different point")
+#: Labels of the labelled pairs (see analysis/redundancy/data/LABELLING.md).
+SAME_POINT_LABELS = ("same", "partly", "different")
 
 #: Benchmark tables in ``benchmark_dir``: name -> columns the report needs.
 BENCHMARK_TABLES = {
@@ -41,7 +41,6 @@ BENCHMARK_TABLES = {
     "machine": ("cpu_count", "when"),
 }
 
-_CALIBRATION_COLUMNS = ("label", "semantic", "lsa")
 
 
 def _read_table(path: Path, what: str, columns, numeric=()) -> pd.DataFrame:
@@ -72,56 +71,39 @@ def _read_table(path: Path, what: str, columns, numeric=()) -> pd.DataFrame:
     return frame
 
 
-def calibration_pairs(settings: dict) -> pd.DataFrame | None:
-    """The hand-labelled sentence pairs the paraphrase thresholds were chosen on.
+def same_point_labels() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The labelled sentence pairs the "same point" verifier is trained and measured on.
 
-    Parameters
-    ----------
-    settings : dict
-        Redundancy settings (:func:`analysis.redundancy.redundancy_params`);
-        reads ``calibration_file``, relative to the project root.
+    Shipped as package data (``analysis/redundancy/data/``), so an installed
+    package finds them; how they were made is in ``LABELLING.md`` beside them.
 
     Returns
     -------
-    DataFrame or None
-        One row per pair with at least the columns ``label`` (``"same point"``
-        or ``"different point"``), ``semantic`` and ``lsa`` (the two
-        backends' cosine scores), as expected by
-        :func:`analysis.redundancy.calibration_report`. None when the file
-        does not exist.
+    sentences : DataFrame
+        ``sentence_id``, ``doc_id``, ``text``: the corpus the pairs come from
+        (the verifier's neighbour features are computed among them).
+    pairs : DataFrame
+        ``pair``, ``sample``, ``scope``, ``weight``, ``a_id``, ``b_id``,
+        ``label_pass1``, ``label_pass2``, ``label`` (``same``, ``partly`` or
+        ``different``), ``a_text``, ``b_text``.
 
     Raises
     ------
     InputError
-        If the file is not a readable CSV, lacks one of those columns, has a
-        non-numeric score or a label other than the two above.
+        If the package data is missing or malformed (a broken install).
     """
-    path = calibration_path(settings)
-    if not path.is_file():
-        return None
-    frame = _read_table(path, "calibration file", _CALIBRATION_COLUMNS, numeric=("semantic", "lsa"))
-    bad = sorted(set(frame["label"].astype(str)) - set(CALIBRATION_LABELS))
-    if frame["label"].isna().any() or bad:
-        shown = ", ".join(repr(b) for b in bad[:3]) or "an empty label"
-        raise InputError(f"calibration file '{path}' has label(s) {shown}; "
-                         f"each label must be {' or '.join(repr(x) for x in CALIBRATION_LABELS)}")
-    return frame
-
-
-def calibration_path(settings: dict) -> Path:
-    """Where the calibration set is looked for: ``calibration_file`` resolved against the project root.
-
-    Parameters
-    ----------
-    settings : dict
-        Redundancy settings (:func:`analysis.redundancy.redundancy_params`).
-
-    Returns
-    -------
-    Path
-        The path, whether or not the file exists (nothing is read).
-    """
-    return resolve_path(settings["calibration_file"])
+    folder = Path(__file__).resolve().parent / "redundancy" / "data"
+    sentences = _read_table(folder / "reference_sentences.csv", "reference sentences",
+                            ("sentence_id", "doc_id", "text"))
+    pairs = _read_table(folder / "same_point_pairs.csv", "labelled pairs",
+                        ("pair", "a_id", "b_id", "label_pass1", "label_pass2", "label", "weight"),
+                        numeric=("weight",))
+    bad = sorted(set(pairs["label"]) - set(SAME_POINT_LABELS))
+    unknown = sorted(set(pairs["a_id"]).union(pairs["b_id"]) - set(sentences["sentence_id"]))
+    if bad or unknown:
+        raise InputError(f"labelled pairs in '{folder}' have unknown labels {bad[:3]} "
+                         f"or sentence ids {unknown[:3]}")
+    return sentences, pairs
 
 
 def control_corpus(settings: dict) -> Corpus | None:

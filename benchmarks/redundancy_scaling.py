@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from analysis import load_corpus  # noqa: E402
 from analysis.embeddings import Embedder, semantic_available, top_k_neighbours  # noqa: E402
-from analysis.phrases import phrase_table  # noqa: E402
+from analysis.redundancy.formulaic import phrase_table  # noqa: E402
 from analysis.redundancy import RedundancyDetector  # noqa: E402
-from analysis.shingles import minhash_candidates, text_shingles, verify_pairs  # noqa: E402
+from analysis.redundancy.shingles import minhash_candidates, text_shingles, verify_pairs  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "results"
 

@@ -14,10 +14,10 @@ from analysis import load_corpus
 from analysis.config import load_params
 from analysis.corpus import Corpus, parse_document
 from analysis.embeddings import semantic_available
-from analysis.phrases import phrase_table
+from analysis.redundancy.formulaic import phrase_table
 from analysis.redundancy import (RedundancyDetector, calibrate_threshold, detect_redundancy,
                                  precision_recall, redundancy_params, shared_word_spans)
-from analysis.shingles import (containment, exact_pairs, jaccard, minhash_candidates, overlap,
+from analysis.redundancy.shingles import (containment, exact_pairs, jaccard, minhash_candidates, overlap,
                                shared_passages, shingles, text_shingles, verify_pairs)
 
 FIX = Path(__file__).parent / "fixtures" / "redundancy"

@@ -5,8 +5,10 @@ scores, kind and scope), clusters.csv (sentences making the same point, with a
 representative), phrases.csv (maximal formulaic phrases), doc_overlap.csv
 (document x document redundancy), novelty.csv (per document),
 sentence_novelty.csv, shared_passages.csv, paragraph_pairs.csv,
-redundancy_layers.csv, distinct_points.csv and redundancy_run.csv (which
-embedding backend ran, threshold, timings).
+redundancy_layers.csv, distinct_points.csv, redundancy_run.csv (which
+embedding backend ran, thresholds, counts, timings), same_point_verification.csv
+and labelled_pairs_scored.csv (the verifier's held-out precision and recall),
+and redundancy_findings.csv.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ def add_arguments(parser) -> None:
                              "(all-MiniLM-L6-v2, falls back to lexical when not installed) or "
                              "'lexical' (TF-IDF + LSA) (default: redundancy.backend in the parameter file)")
     parser.add_argument("--threshold", type=_unit_float, default=None, metavar="X",
-                        help="cosine similarity at or above which two sentences count as a "
-                             "paraphrase (default: the calibrated threshold for the backend, "
-                             "redundancy.thresholds in the parameter file)")
+                        help="cosine similarity at or above which two sentences count as "
+                             "'related' (revisiting a theme) (default: redundancy.thresholds "
+                             "in the parameter file); the strict 'same point' tier is decided "
+                             "by the verifier, trained on the shipped labelled pairs")
 
 
 def run(corpus, params, args) -> dict:
@@ -50,6 +53,11 @@ def run(corpus, params, args) -> dict:
     if wanted == "semantic" and det.backend_ != "semantic":
         print("warning: the sentence-embedding model is not installed; "
               "used the lexical backend instead", file=sys.stderr)
-    print(f"redundancy: {det.backend_} backend ({det.model_}), paraphrase threshold "
-          f"{det.threshold_:g}", file=sys.stderr)
-    return det.tables()
+    from ..findings import findings_frame
+    from ..findings.redundancy import redundancy_findings
+    from ..labels import document_labels, label_map
+
+    labels = label_map(document_labels(corpus.documents, params.get("documents")))
+    print(f"redundancy: {det.backend_} backend ({det.model_}), {det.restated_} of "
+          f"{len(det.sentence_flags_)} sentences restate an earlier point", file=sys.stderr)
+    return {**det.tables(), "redundancy_findings.csv": findings_frame(redundancy_findings(det, labels))}

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from . import text as T
+from .. import text as T
 
 PHRASE_COLUMNS = ["phrase", "n_words", "count", "n_docs", "max_in_one_doc", "docs",
                   "sentence_ids"]

@@ -15,7 +15,7 @@ from collections import defaultdict
 import numpy as np
 import scipy.sparse as sp
 
-from . import text as T
+from .. import text as T
 
 
 def shingles(words: list[str], k: int = 3) -> frozenset[str]:

@@ -1,0 +1,36 @@
+"""Redundancy detection: what is said again, verbatim, as a stock phrase, or as the same point.
+
+One module per layer:
+
+- :mod:`.verbatim` (with :mod:`.shingles`): near-copies and shared passages;
+- :mod:`.formulaic`: recurring stock phrases;
+- :mod:`.paraphrase`: embedding retrieval and the "same point" verifier;
+- :mod:`.clusters`: points and the one definition of "restated";
+- :mod:`.calibration`: labels, cross-validation, precision and recall with intervals;
+- :mod:`.evidence`: both sides of every match, and the headline numbers;
+- :mod:`.detector`: :class:`RedundancyDetector`, which runs them all.
+"""
+
+from .calibration import (calibrate_threshold, calibration_candidates, compare_options, consensus,
+                          cross_validate, precision_recall, rates, train_verifier, wilson_interval)
+from .detector import RedundancyDetector
+from .evidence import (cluster_evidence, evidence, false_positives, shared_word_spans, speed_summary,
+                       summary)
+from .paraphrase import FEATURES, SamePointVerifier
+from .settings import DEFAULTS, KINDS, SAME_POINT_KINDS, redundancy_params
+
+
+def detect_redundancy(corpus, params: dict | None = None, **overrides) -> RedundancyDetector:
+    """Configure a :class:`RedundancyDetector` from `params`, with the shipped labelled pairs
+    for its verifier, and fit it on `corpus`."""
+    from ..references import same_point_labels
+
+    overrides.setdefault("training", same_point_labels())
+    return RedundancyDetector.from_params(params, **overrides).fit(corpus)
+
+
+__all__ = ["DEFAULTS", "FEATURES", "KINDS", "SAME_POINT_KINDS", "RedundancyDetector",
+           "SamePointVerifier", "calibrate_threshold", "calibration_candidates", "cluster_evidence",
+           "compare_options", "consensus", "cross_validate", "detect_redundancy", "evidence",
+           "false_positives", "precision_recall", "rates", "redundancy_params", "shared_word_spans",
+           "speed_summary", "summary", "train_verifier", "wilson_interval"]

@@ -1,0 +1,337 @@
+"""The redundancy detector: three layers, two tiers, one definition of "restated".
+
+- **verbatim**: near-copies by word-shingle overlap (:mod:`.verbatim`);
+- **formulaic**: recurring stock phrases (:mod:`.formulaic`);
+- **paraphrase**: embedding neighbours checked by a verifier (:mod:`.paraphrase`).
+
+Every candidate pair gets both scores and a tier:
+
+- **same point** (strict): a near-copy, or a pair the verifier accepts
+  (kind ``paraphrase``); its precision is measured on held-out labels;
+- **related** (themes revisited): cosine at or above the related threshold,
+  not the same point;
+- a pair that only shares a stock phrase is kind ``shared phrase``.
+
+Points, restated sentences, novelty and the document matrix use the strict
+tier only (:mod:`.clusters`). No plotting and no file I/O here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import text as T
+from ..embeddings import Embedder
+from ..errors import InputError
+from . import clusters as C
+from .formulaic import phrase_table
+from .paraphrase import SamePointVerifier, neighbours, pair_features, sentence_tokens
+from .settings import DEFAULTS, KINDS, PAIR_COLUMNS, merge, redundancy_params
+from .shingles import shingles
+from .verbatim import empty_passages, is_near_copy, near_copy_pairs, paragraph_pairs, passages
+
+
+class RedundancyDetector:
+    """Find repeated content among the sentences of a corpus.
+
+    Parameters
+    ----------
+    backend : {"auto", "semantic", "lexical"}
+        Embedding backend (see :class:`analysis.embeddings.Embedder`).
+    threshold : float, optional
+        Cosine of the "related" tier; None takes ``thresholds[backend]``.
+    thresholds, retrieval_floor : dict
+        Per backend: the related-tier cosine, and the cosine floor of the
+        verifier's candidates.
+    verifier : SamePointVerifier, optional
+        A fitted verifier (with its ``threshold``). None: trained in
+        :meth:`fit` from `training` when given, else no verifier (then only
+        near-copies are "same point").
+    training : (DataFrame, DataFrame), optional
+        Labelled pairs for the verifier: ``(sentences, pairs)`` from
+        :func:`analysis.references.same_point_labels`.
+    verifier_settings : dict, optional
+        ``target_precision``, ``folds``, ``C`` of the verifier.
+    near_copy, near_copy_containment : float
+        A pair is a near-copy when its shingle Jaccard reaches `near_copy`
+        or its containment reaches `near_copy_containment`.
+    shingle_size, doc_shingle_size, passage_min_words : int
+    lsh, phrase : dict
+    top_k, batch_size, lsa_components : int
+    use_lsh : bool
+    embedder : Embedder, optional
+    random_state : int
+
+    Attributes
+    ----------
+    pairs_, clusters_, phrases_, doc_overlap_, novelty_, sentence_flags_,
+    passages_, paragraph_pairs_, layers_, points_curve_ : DataFrame
+    backend_, model_ : str
+    threshold_, floor_ : float
+    distinct_points_, restated_ : int
+    embed_stats_ : dict
+    vectors_ : ndarray
+    """
+
+    def __init__(self, backend="auto", threshold=None, thresholds=None, retrieval_floor=None,
+                 verifier=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
+                 doc_shingle_size=5, passage_min_words=8, lsh=None, phrase=None, top_k=10,
+                 batch_size=512, lsa_components=100, use_lsh=True, embedder=None, random_state=42):
+        self.backend = backend
+        self.threshold = threshold
+        self.thresholds = thresholds
+        self.retrieval_floor = retrieval_floor
+        self.verifier = verifier
+        self.training = training
+        self.verifier_settings = verifier_settings
+        self.near_copy = near_copy
+        self.near_copy_containment = near_copy_containment
+        self.shingle_size = shingle_size
+        self.doc_shingle_size = doc_shingle_size
+        self.passage_min_words = passage_min_words
+        self.lsh = lsh
+        self.phrase = phrase
+        self.top_k = top_k
+        self.batch_size = batch_size
+        self.lsa_components = lsa_components
+        self.use_lsh = use_lsh
+        self.embedder = embedder
+        self.random_state = random_state
+
+    @classmethod
+    def from_params(cls, params: dict | None = None, **overrides) -> "RedundancyDetector":
+        """A detector configured from the ``redundancy`` section of `params`; non-None overrides win."""
+        p = redundancy_params(params)
+        kw = {k: p[k] for k in ("backend", "thresholds", "retrieval_floor", "near_copy",
+                                "near_copy_containment", "shingle_size", "doc_shingle_size",
+                                "passage_min_words", "lsh", "phrase", "top_k", "batch_size",
+                                "lsa_components")}
+        kw["verifier_settings"] = p["verifier"]
+        kw["random_state"] = (params or {}).get("seed", 42)
+        kw.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**kw)
+
+    def embed(self, texts) -> np.ndarray:
+        """Unit vectors of `texts` with this detector's embedder (sets ``backend_``, ``model_``)."""
+        if self.embedder is None:
+            self.embedder = Embedder(self.backend, batch_size=min(self.batch_size, 128),
+                                     lsa_components=self.lsa_components, random_state=self.random_state)
+        texts = list(texts)
+        V = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        self.backend_ = getattr(self.embedder, "backend_", "lexical")
+        self.model_ = getattr(self.embedder, "model_", "")
+        self.embed_stats_ = dict(getattr(self.embedder, "stats_", {}))
+        return V
+
+    def candidate_features(self, S: pd.DataFrame, V: np.ndarray):
+        """Neighbours, token sets, shingles and candidate pairs of sentences `S` (vectors `V`)."""
+        floors = merge(DEFAULTS["retrieval_floor"], self.retrieval_floor or {})
+        self.floor_ = float(floors.get(self.backend_, 0.0))
+        nb = neighbours(V, self.top_k, self.floor_, self.batch_size)
+        words = [T.words(t) for t in S["text"]]
+        sets = [shingles(w, self.shingle_size) for w in words]
+        return nb, sentence_tokens(S["text"]), sets
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, corpus, sentences: pd.DataFrame | None = None) -> "RedundancyDetector":
+        """Run all layers on a corpus.
+
+        Parameters
+        ----------
+        corpus : Corpus or None
+            Supplies sentences, paragraphs and document text; may be None
+            when `sentences` is given (no paragraphs or passages then).
+        sentences : DataFrame, optional
+            ``doc_id``, ``sentence_id``, ``text`` (optionally ``section``,
+            ``heading``, ``start``, ``end``) in reading order.
+
+        Returns
+        -------
+        self
+        """
+        S = (corpus.sentences if sentences is None else sentences).reset_index(drop=True)
+        for col, default in (("section", 0), ("heading", ""), ("start", -1), ("end", -1)):
+            if col not in S:
+                S = S.assign(**{col: default})
+        n = len(S)
+        lsh = merge(DEFAULTS["lsh"], self.lsh or {})
+        ph = merge(DEFAULTS["phrase"], self.phrase or {})
+        thresholds = merge(DEFAULTS["thresholds"], self.thresholds or {})
+
+        V = self.embed(S["text"])
+        self.vectors_ = V
+        thr = self.threshold if self.threshold is not None else thresholds[self.backend_]
+        if not 0 < thr <= 1:
+            raise InputError(f"redundancy threshold {thr} must be in (0, 1]")
+        self.threshold_ = float(thr)
+        embed_stats = self.embed_stats_
+        self.verifier_ = self.verifier
+        self.verification_ = None
+        if self.verifier_ is None and self.training is not None:
+            from .calibration import train_verifier
+            settings = merge(DEFAULTS, {"thresholds": thresholds, "near_copy": self.near_copy,
+                                        "near_copy_containment": self.near_copy_containment,
+                                        "verifier": self.verifier_settings or {}})
+            self.verifier_, self.verification_ = train_verifier(self, *self.training, settings,
+                                                                self.random_state)
+            self.embed_stats_ = embed_stats  # the corpus's embedding, not the labelled set's
+        nb, tokens, sets = self.candidate_features(S, V)
+        self.truncated_ = int((nb["sims"][:, -1] >= self.floor_).sum()) if nb["sims"].size else 0
+
+        # Candidates: embedding neighbours, shingle near-copies, shared phrases.
+        lex = near_copy_pairs(sets, self.near_copy, lsh, self.random_state, self.use_lsh)
+        self.phrases_ = phrase_table(S, min_n=ph["min_n"], min_docs=ph["min_docs"], min_repeats=ph["min_repeats"])
+        phrase_of = _phrase_pairs(S, self.phrases_)
+        cand = set(zip(nb["pairs"]["i"], nb["pairs"]["j"])) | set(lex) | set(phrase_of)
+        ij = np.array(sorted(cand), dtype=np.int64).reshape(-1, 2)
+        i, j = ij[:, 0], ij[:, 1]
+        X = pair_features(i, j, V, nb, tokens, sets)
+        jac, ovl, near = is_near_copy(sets, i, j, self.near_copy, self.near_copy_containment)
+        p_same = self._verify(X)
+        same = near | (p_same >= self._verifier_threshold())
+        related = ~same & (X["cosine"].to_numpy() >= self.threshold_)
+        phrase = np.array([phrase_of.get((a, b), "") for a, b in zip(i, j)], dtype=object)
+        kind = np.select([near, same, related, phrase != ""], list(KINDS), default="")
+        keep = kind != ""
+        self.pairs_ = _pair_frame(S, i[keep], j[keep], kind[keep], p_same[keep], jac[keep], ovl[keep],
+                                  X["cosine"].to_numpy()[keep], phrase[keep])
+
+        # Points and the one definition of "restated".
+        ai, bi = i[same], j[same]  # (the pair frame is sorted for reading; use the unsorted masks)
+        labels = C.point_labels(n, ai, bi)
+        in_phrase = _phrase_members(S, self.phrases_)
+        nearest = nb["sims"][:, 0].astype(float) if nb["sims"].shape[1] else np.full(n, np.nan)
+        self.sentence_flags_ = C.sentence_flags(S, labels, i[related], j[related], in_phrase, nearest)
+        self.novelty_ = C.novelty(self.sentence_flags_)
+        self.clusters_ = C.clusters(S, V, labels)
+        self.points_curve_ = C.points_curve(labels)
+        self.restated_ = int(self.sentence_flags_["restated"].sum()) if n else 0
+        self.distinct_points_ = n - self.restated_
+        doc_names = list(pd.unique(S["doc_id"]))
+        self.doc_overlap_ = C.doc_matrix(self.sentence_flags_, doc_names, self.pairs_)
+        self.passages_ = passages(corpus, self.passage_min_words) if corpus is not None else empty_passages()
+        self.paragraph_pairs_ = paragraph_pairs(corpus, self.shingle_size, self.near_copy, lsh,
+                                                self.random_state, self.use_lsh)
+        self.layers_ = _layers(n, self.pairs_)
+        return self
+
+    def _verify(self, X: pd.DataFrame) -> np.ndarray:
+        v = self.verifier_
+        if v is None or len(X) == 0:
+            return np.zeros(len(X))
+        return v.predict_proba(X)
+
+    def _verifier_threshold(self) -> float:
+        return float(getattr(self.verifier_, "threshold", np.inf)) if self.verifier_ is not None else np.inf
+
+    def verification_tables(self) -> dict[str, pd.DataFrame]:
+        """The verifier's held-out measurements, when it was trained in :meth:`fit`.
+
+        ``same_point_verification.csv``: one row per tier and per option tried
+        (precision, recall, Wilson 95% intervals, population-weighted rates);
+        ``labelled_pairs_scored.csv``: every labelled pair with its features,
+        held-out score and flags.
+        """
+        r = self.verification_
+        if not r:
+            return {}
+        tiers = pd.DataFrame([{"option": f"{k} tier" if k != "verifier" else "verifier alone",
+                               **r[k]} for k in ("strict", "verifier", "related")])
+        tiers.loc[tiers["option"] == "related tier", "option"] = "related tier (same or partly)"
+        table = pd.concat([tiers.assign(kind="tier"), r["options"].assign(kind="option")],
+                          ignore_index=True)
+        table["threshold"] = r["threshold"]
+        table["labelled_pairs"] = r["n"]
+        table["labelled_same"] = r["positives"]
+        table["backend"] = self.backend_
+        return {"same_point_verification.csv": table,
+                "labelled_pairs_scored.csv": r["labelled"].drop(columns=["a_text", "b_text"], errors="ignore")
+                .assign(a_text=r["labelled"]["a_text"], b_text=r["labelled"]["b_text"])}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The result tables by CSV file name (and :meth:`verification_tables`)."""
+        return {**self.verification_tables(),
+            "sentence_pairs.csv": self.pairs_, "clusters.csv": self.clusters_,
+            "phrases.csv": self.phrases_, "doc_overlap.csv": self.doc_overlap_,
+            "novelty.csv": self.novelty_, "sentence_novelty.csv": self.sentence_flags_,
+            "shared_passages.csv": self.passages_, "paragraph_pairs.csv": self.paragraph_pairs_,
+            "redundancy_layers.csv": self.layers_, "distinct_points.csv": self.points_curve_,
+            "redundancy_run.csv": self.run_info(),
+        }
+
+    def run_info(self) -> pd.DataFrame:
+        """One row: backend, model, thresholds, counts, and (labelled as such) timings."""
+        st = self.embed_stats_
+        v = self.verifier_
+        return pd.DataFrame([{
+            "backend": self.backend_, "model": self.model_, "related_threshold": self.threshold_,
+            "retrieval_floor": self.floor_, "verifier_threshold": getattr(v, "threshold", np.nan),
+            "near_copy": self.near_copy, "sentences": len(self.sentence_flags_),
+            "restated": self.restated_, "distinct_points": self.distinct_points_,
+            "restated_within": int(self.novelty_["restated_within"].sum()) if len(self.novelty_) else 0,
+            "restated_cross": int(self.novelty_["restated_cross"].sum()) if len(self.novelty_) else 0,
+            "same_point_pairs": int((self.pairs_["tier"] == "same point").sum()),
+            "related_pairs": int((self.pairs_["tier"] == "related").sum()),
+            "related_sentences": int(self.sentence_flags_["related"].sum()) if len(self.sentence_flags_) else 0,
+            "truncated_neighbour_lists": self.truncated_,
+            "timing_embed_seconds": st.get("seconds", np.nan),
+            "timing_model_load_seconds": st.get("load_seconds", np.nan),
+            "cache_hits": st.get("cache_hits", 0), "encoded": st.get("encoded", 0),
+        }])
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame) -> dict:
+    """``(i, j) -> longest shared formulaic phrase`` for sentence pairs sharing one."""
+    index = {sid: k for k, sid in enumerate(S["sentence_id"])}
+    out: dict[tuple[int, int], str] = {}
+    for row in phrases.sort_values("n_words", ascending=False).itertuples():
+        members = sorted({index[s] for s in row.sentence_ids.split(";")})
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                out.setdefault((members[x], members[y]), row.phrase)
+    return out
+
+
+def _phrase_members(S: pd.DataFrame, phrases: pd.DataFrame) -> np.ndarray:
+    member = np.zeros(len(S), bool)
+    if len(phrases):
+        ids = set(";".join(phrases["sentence_ids"]).split(";"))
+        member = S["sentence_id"].isin(ids).to_numpy()
+    return member
+
+
+def _pair_frame(S, i, j, kind, p_same, jac, ovl, cos, phrase) -> pd.DataFrame:
+    A, B = S.iloc[i].reset_index(drop=True), S.iloc[j].reset_index(drop=True)
+    tier = np.where(np.isin(kind, ["near-copy", "paraphrase"]), "same point",
+                    np.where(kind == "related", "related", ""))
+    frame = pd.DataFrame({
+        "a_id": A["sentence_id"], "b_id": B["sentence_id"], "a_doc": A["doc_id"], "b_doc": B["doc_id"],
+        "scope": np.where(A["doc_id"].to_numpy() == B["doc_id"].to_numpy(), "within", "cross"),
+        "kind": kind, "tier": tier, "p_same": np.round(p_same, 4), "lexical": jac, "containment": ovl,
+        "semantic": cos, "phrase": phrase,
+        "a_section": A["section"], "b_section": B["section"], "a_heading": A["heading"],
+        "b_heading": B["heading"], "a_start": A["start"], "a_end": A["end"], "b_start": B["start"],
+        "b_end": B["end"], "a_text": A["text"], "b_text": B["text"],
+    }, columns=PAIR_COLUMNS)
+    order = pd.Categorical(frame["kind"], categories=list(KINDS), ordered=True)
+    return (frame.assign(_k=order).sort_values(["_k", "p_same", "semantic"], ascending=[True, False, False])
+            .drop(columns="_k").reset_index(drop=True))
+
+
+def _layers(n: int, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs and sentences per layer and scope (a sentence counts once per layer)."""
+    rows = []
+    specs = [("verbatim", pairs["kind"] == "near-copy"), ("paraphrase", pairs["kind"] == "paraphrase"),
+             ("same point", pairs["tier"] == "same point"), ("related", pairs["tier"] == "related"),
+             ("formulaic", pairs["phrase"].astype(str) != "")]
+    for name, m in specs:
+        sub = pairs[m.to_numpy(bool)]
+        for scope in ("within", "cross", "all"):
+            s = sub if scope == "all" else sub[sub["scope"] == scope]
+            involved = len(set(s["a_id"]) | set(s["b_id"]))
+            rows.append({"layer": name, "scope": scope, "pairs": len(s), "sentences": involved,
+                         "share_of_sentences": involved / max(n, 1)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,232 @@
+"""Paraphrase layer: embedding retrieval, then a verifier that decides "same point".
+
+Retrieval keeps, for each sentence, its `top_k` nearest neighbours at or above
+a cosine floor (chunked, never an n x n matrix). The verifier is a logistic
+regression over features that tell a repeated *claim* from a shared *topic*:
+
+- ``cosine`` and its hubness-corrected form ``csls`` (cosine minus the mean
+  similarity of each side to its own neighbours, as in CSLS);
+- how generic each side is: its mean similarity to its own `top_k`
+  neighbours (a sentence close to many others says little of its own), and
+  the mutual rank of the two sides in each other's neighbour lists;
+- lexical overlap: content-word Jaccard, the share of content words that only
+  one side has (a substantive addition), shingle containment, length ratio;
+- mismatches a paraphrase must not have: negation, numbers, named entities.
+
+It is trained on the project's labelled pairs (three labels; only "same"
+counts as positive) and its threshold is chosen by cross-validation
+(:mod:`analysis.redundancy.calibration`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from .. import text as T
+
+FEATURES = ["cosine", "csls", "generic_max", "generic_min", "rank_max", "content_jaccard", "extra_max",
+            "extra_min", "length_ratio", "shingle_containment", "negation_mismatch",
+            "number_mismatch", "entity_jaccard"]
+
+_NEGATION = frozenset("not no never without lack lacks lacking neither nor cannot fail fails "
+                      "failed failure absence absent insufficient".split())
+_NUMBER = re.compile(r"\d[\d,.]*")
+_ENTITY = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][A-Za-z]+|\b[A-Z]{2,}\b")
+
+
+def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512):
+    """Top-`k` neighbours of every row, and how generic each row is.
+
+    Parameters
+    ----------
+    vectors : ndarray of shape (n, dim)
+        Unit rows.
+    k : int
+    floor : float
+        Cosine at or above which a neighbour becomes a candidate pair.
+    batch_size : int
+        Rows per chunk: memory is ``batch_size x n``.
+
+    Returns
+    -------
+    dict
+        ``index`` (n, k) neighbour rows sorted by similarity, ``sims`` (n, k),
+        ``mean_top`` (n,) mean similarity to the k neighbours (for CSLS),
+        ``hub`` (n,) number of rows at or above `floor`, and ``pairs``: a
+        DataFrame of candidate pairs ``i < j`` with their ``cosine``.
+    """
+    V = np.asarray(vectors, dtype=np.float32)
+    n = len(V)
+    kk = max(min(k, n - 1), 0)
+    index = np.zeros((n, kk), dtype=np.int64)
+    sims = np.zeros((n, kk), dtype=np.float32)
+    hub = np.zeros(n, dtype=np.int64)
+    for start in range(0, n if kk else 0, batch_size):
+        block = V[start:start + batch_size] @ V.T
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -np.inf
+        hub[start:start + len(rows)] = (block >= floor).sum(axis=1)
+        idx = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
+        part = block[rows[:, None], idx]
+        order = np.argsort(-part, axis=1, kind="stable")
+        index[start:start + len(rows)] = np.take_along_axis(idx, order, axis=1)
+        sims[start:start + len(rows)] = np.take_along_axis(part, order, axis=1)
+    mean_top = sims.mean(axis=1) if kk else np.zeros(n, dtype=np.float32)
+    r, c = np.nonzero(sims >= floor)
+    i, j = np.minimum(r, index[r, c]), np.maximum(r, index[r, c])
+    pairs = (pd.DataFrame({"i": i, "j": j, "cosine": np.clip(sims[r, c], -1, 1).astype(float)})
+             .drop_duplicates(["i", "j"]).sort_values(["i", "j"], ignore_index=True))
+    return {"index": index, "sims": sims, "mean_top": mean_top, "hub": hub, "pairs": pairs}
+
+
+def _incidence(token_sets: list, vocab: dict | None = None) -> sp.csr_matrix:
+    vocab = {} if vocab is None else vocab
+    indptr, indices = [0], []
+    for toks in token_sets:
+        indices.extend(vocab.setdefault(t, len(vocab)) for t in toks)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(token_sets), max(len(vocab), 1)))
+
+
+def _pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray):
+    """Intersection and the two set sizes for row pairs of a binary incidence matrix."""
+    inter = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
+    size = np.asarray(X.sum(axis=1)).ravel()
+    return inter, size[i], size[j]
+
+
+def sentence_tokens(texts) -> dict:
+    """Per-sentence token sets the features compare (content words, numbers, entities, negation)."""
+    content, numbers, entities, negated, lengths = [], [], [], [], []
+    for t in texts:
+        w = T.words(t)
+        content.append({x.rstrip("s") if len(x) > 4 else x for x in w if x not in T.STOP_WORDS})
+        numbers.append(set(_NUMBER.findall(t)))
+        entities.append({e.lower() for e in _ENTITY.findall(t)})
+        negated.append(bool(_NEGATION.intersection(w)))
+        lengths.append(len(w))
+    return {"content": content, "numbers": numbers, "entities": entities,
+            "negated": np.array(negated, bool), "lengths": np.array(lengths, float)}
+
+
+def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list) -> pd.DataFrame:
+    """Verifier features of the sentence pairs ``(i[m], j[m])``.
+
+    Parameters
+    ----------
+    i, j : array-like of int
+        Row numbers of the two sides.
+    vectors : ndarray
+        Unit sentence vectors.
+    nb : dict
+        :func:`neighbours` of the same vectors.
+    tokens : dict
+        :func:`sentence_tokens` of the same sentences.
+    shingle_sets : list of frozenset
+        Word shingles per sentence.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair, columns :data:`FEATURES`.
+    """
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    V = np.asarray(vectors, dtype=np.float32)
+    cos = np.einsum("ij,ij->i", V[i], V[j]).astype(float) if len(i) else np.zeros(0)
+    mt = nb["mean_top"]
+    k = nb["index"].shape[1]
+
+    def rank(a, b):  # position of b in a's neighbour list (1 = nearest), k + 1 if absent
+        hit = nb["index"][a] == b[:, None]
+        return np.where(hit.any(axis=1), hit.argmax(axis=1) + 1, k + 1)
+
+    r1, r2 = (rank(i, j), rank(j, i)) if k else (np.ones(len(i)), np.ones(len(i)))
+    C = _incidence(tokens["content"])
+    inter, na, nb_ = _pair_overlap(C, i, j)
+    union = na + nb_ - inter
+    extra_a = np.where(na > 0, (na - inter) / np.maximum(na, 1), 0.0)
+    extra_b = np.where(nb_ > 0, (nb_ - inter) / np.maximum(nb_, 1), 0.0)
+    S = _incidence(shingle_sets)
+    sint, sa, sb = _pair_overlap(S, i, j)
+    N = _incidence(tokens["numbers"])
+    nint, n1, n2 = _pair_overlap(N, i, j)
+    E = _incidence(tokens["entities"])
+    eint, e1, e2 = _pair_overlap(E, i, j)
+    eun = e1 + e2 - eint
+    L = tokens["lengths"]
+    return pd.DataFrame({
+        "cosine": cos,
+        "csls": 2 * cos - mt[i] - mt[j],
+        "generic_max": np.maximum(mt[i], mt[j]),
+        "generic_min": np.minimum(mt[i], mt[j]),
+        "rank_max": np.log(np.maximum(r1, r2)),
+        "content_jaccard": np.where(union > 0, inter / np.maximum(union, 1), 0.0),
+        "extra_max": np.maximum(extra_a, extra_b),
+        "extra_min": np.minimum(extra_a, extra_b),
+        "length_ratio": np.minimum(L[i], L[j]) / np.maximum(np.maximum(L[i], L[j]), 1),
+        "shingle_containment": np.where(np.minimum(sa, sb) > 0, sint / np.maximum(np.minimum(sa, sb), 1), 0.0),
+        "negation_mismatch": (tokens["negated"][i] != tokens["negated"][j]).astype(float),
+        "number_mismatch": ((n1 + n2 - 2 * nint) > 0).astype(float),
+        "entity_jaccard": np.where(eun > 0, eint / np.maximum(eun, 1), 1.0),
+    }, columns=FEATURES)
+
+
+class SamePointVerifier:
+    """Logistic regression that scores how likely two sentences make the same point.
+
+    Parameters
+    ----------
+    features : list of str
+        Columns of :func:`pair_features` to use.
+    C : float
+        Inverse regularisation strength.
+    threshold : float
+        Probability at or above which a pair is "same point" (set from
+        cross-validation, :func:`analysis.redundancy.calibration.cross_validate`).
+    random_state : int
+
+    Attributes
+    ----------
+    model_ : Pipeline
+        Fitted scaler + logistic regression.
+    coef_ : Series
+        Standardised coefficient per feature.
+    """
+
+    def __init__(self, features=None, C=1.0, threshold=0.5, random_state=42):
+        self.features = features
+        self.C = C
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def _columns(self):
+        return list(self.features or FEATURES)
+
+    def fit(self, X: pd.DataFrame, y) -> "SamePointVerifier":
+        """Fit on feature rows `X` and booleans `y` ("same" = True). Returns self."""
+        self.model_ = make_pipeline(
+            StandardScaler(),
+            LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced",
+                               random_state=self.random_state))
+        self.model_.fit(X[self._columns()].to_numpy(float), np.asarray(y, bool))
+        self.coef_ = pd.Series(self.model_[-1].coef_.ravel(), index=self._columns())
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Probability of "same point" per row."""
+        if len(X) == 0:
+            return np.zeros(0)
+        return self.model_.predict_proba(X[self._columns()].to_numpy(float))[:, 1]
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """True where the probability reaches :attr:`threshold`."""
+        return self.predict_proba(X) >= self.threshold

@@ -1,0 +1,58 @@
+"""Settings of the redundancy analysis and the columns its tables share."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+
+#: Defaults for the ``redundancy:`` section of params.yaml.
+DEFAULTS = {
+    "backend": "auto",                 # auto | semantic | lexical
+    # "Related" tier: cosine per backend at or above which two sentences revisit a theme.
+    "thresholds": {"semantic": 0.8445, "lexical": 0.2632},
+    # Candidates for the "same point" verifier: top_k neighbours at or above this cosine.
+    "retrieval_floor": {"semantic": 0.70, "lexical": 0.20},
+    "verifier": {
+        "target_precision": 0.85,      # the strict tier's threshold: lowest with this CV precision
+        "folds": 5,                    # cross-validation folds (stratified)
+        "C": 1.0,                      # inverse regularisation of the logistic verifier
+    },
+    "near_copy": 0.35,                 # sentence 3-shingle Jaccard for a near-copy
+    "near_copy_containment": 0.80,     # ... or this share of the shorter sentence
+    "shingle_size": 3,                 # words per shingle (sentences, paragraphs)
+    "doc_shingle_size": 5,             # words per shingle for document containment
+    "passage_min_words": 8,            # shortest shared passage reported
+    "lsh": {"num_perm": 128, "threshold": 0.30},
+    "phrase": {"min_n": 4, "min_docs": 2, "min_repeats": 3},
+    "top_k": 10,
+    "batch_size": 512,
+    "lsa_components": 100,
+    "control_dir": "tests/fixtures/redundancy/unrelated",   # unrelated documents (false positives)
+    "benchmark_dir": "benchmarks/results",                  # timings from benchmarks/redundancy_scaling.py
+}
+
+#: Pair kinds, strongest first. "near-copy" and "paraphrase" are the strict
+#: "same point" tier; "related" revisits a theme; "shared phrase" shares a stock phrase.
+KINDS = ("near-copy", "paraphrase", "related", "shared phrase")
+SAME_POINT_KINDS = ("near-copy", "paraphrase")
+PAIR_COLUMNS = ["a_id", "b_id", "a_doc", "b_doc", "scope", "kind", "tier", "p_same", "lexical",
+                "containment", "semantic", "phrase", "a_section", "b_section", "a_heading",
+                "b_heading", "a_start", "a_end", "b_start", "b_end", "a_text", "b_text"]
+
+
+def merge(base: dict, override: dict) -> dict:
+    """`base` updated by `override`, nested mappings merged (neither is modified)."""
+    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
+    for key, value in (override or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def redundancy_params(params: dict | None = None) -> dict:
+    """The ``redundancy`` settings of a params dict, filled in from :data:`DEFAULTS`."""
+    section = (params or {}).get("redundancy") or {}
+    if not isinstance(section, dict):
+        raise InputError("the 'redundancy' entry of the parameter file must be a mapping of settings")
+    return merge(DEFAULTS, section)

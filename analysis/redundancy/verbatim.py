@@ -1,0 +1,92 @@
+"""Verbatim layer: near-copies between sentences and paragraphs, and shared passages.
+
+Sentences and paragraphs become word-shingle sets
+(:mod:`analysis.redundancy.shingles`); MinHash-LSH proposes candidates that
+are verified exactly. Shared passages are the longest word runs two documents
+(or two places in one) have in common.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import text as T
+from .shingles import (exact_pairs, jaccard, minhash_candidates, overlap, shared_passages,
+                       text_shingles, verify_pairs)
+
+
+def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_lsh: bool = True):
+    """Sentence pairs whose shingle Jaccard reaches ``min(near_copy, lsh threshold)``.
+
+    Returns
+    -------
+    dict
+        ``(i, j) -> Jaccard`` with ``i < j``.
+    """
+    floor = min(near_copy, lsh["threshold"])
+    if use_lsh:
+        return verify_pairs(sets, minhash_candidates(sets, lsh["num_perm"], lsh["threshold"], random_state),
+                            floor)
+    return exact_pairs(sets, floor)
+
+
+def is_near_copy(sets, i, j, near_copy: float, containment: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Jaccard, containment (share of the shorter side) and the near-copy flag of pairs ``(i, j)``.
+
+    Containment is only trusted when both sides have at least 3 shingles;
+    otherwise it falls back to the Jaccard.
+    """
+    jac = np.array([jaccard(sets[a], sets[b]) for a, b in zip(i, j)], dtype=float)
+    ovl = np.array([overlap(sets[a], sets[b]) if min(len(sets[a]), len(sets[b])) >= 3 else x
+                    for a, b, x in zip(i, j, jac)], dtype=float)
+    return jac, ovl, (jac >= near_copy) | (ovl >= containment)
+
+def empty_passages():
+    return pd.DataFrame(columns=["doc_a", "doc_b", "scope", "words", "a_start", "a_end",
+                                 "b_start", "b_end", "text"])
+
+
+def passages(corpus, min_words: int) -> pd.DataFrame:
+    """Longest word runs shared by two documents (or twice within one)."""
+    docs = list(corpus.docs)
+    toks = []
+    for d in docs:
+        spans = T.word_spans(d.text)
+        toks.append(([d.text[a:b].lower() for a, b in spans], spans))
+    rows = []
+    for x in range(len(docs)):
+        for y in range(x, len(docs)):
+            wa, sa = toks[x]
+            wb, sb = toks[y]
+            for i, j, n in shared_passages(wa, wb, min_words, same=(x == y)):
+                rows.append({
+                    "doc_a": docs[x].doc_id, "doc_b": docs[y].doc_id,
+                    "scope": "within" if x == y else "cross", "words": n,
+                    "a_start": sa[i][0], "a_end": sa[i + n - 1][1],
+                    "b_start": sb[j][0], "b_end": sb[j + n - 1][1],
+                    "text": docs[x].text[sa[i][0]:sa[i + n - 1][1]],
+                })
+    frame = pd.DataFrame(rows, columns=empty_passages().columns)
+    return frame.sort_values(["words", "doc_a", "doc_b"], ascending=[False, True, True],
+                             ignore_index=True)
+
+
+def paragraph_pairs(corpus, k, threshold, lsh, seed, use_lsh) -> pd.DataFrame:
+    cols = ["a_id", "b_id", "a_doc", "b_doc", "scope", "lexical", "containment", "a_text", "b_text"]
+    if corpus is None:
+        return pd.DataFrame(columns=cols)
+    P = corpus.paragraphs.reset_index(drop=True)
+    sets = text_shingles(P["text"], k)
+    if use_lsh:
+        found = verify_pairs(sets, minhash_candidates(sets, lsh["num_perm"], lsh["threshold"], seed),
+                             threshold)
+    else:
+        found = exact_pairs(sets, threshold)
+    rows = []
+    for (i, j), v in sorted(found.items()):
+        rows.append({"a_id": P.paragraph_id[i], "b_id": P.paragraph_id[j], "a_doc": P.doc_id[i],
+                     "b_doc": P.doc_id[j], "scope": "within" if P.doc_id[i] == P.doc_id[j] else "cross",
+                     "lexical": v, "containment": overlap(sets[i], sets[j]),
+                     "a_text": P.text[i], "b_text": P.text[j]})
+    return pd.DataFrame(rows, columns=cols)
