@@ -15,26 +15,53 @@ PLANTED = Path(__file__).parent / "fixtures" / "redundancy" / "planted"
 def test_cli_writes_required_tables(tmp_path, capsys):
     assert main(["redundancy", str(PLANTED), "--out", str(tmp_path), "--backend", "lexical"]) == 0
     err = capsys.readouterr().err
-    assert "lexical backend" in err
+    assert "lexical backend" in err and "restate an earlier point" in err
     pairs = pd.read_csv(tmp_path / "sentence_pairs.csv")
     for col in ["a_id", "b_id", "a_doc", "b_doc", "a_text", "b_text", "lexical", "semantic", "kind",
                 "scope", "a_start", "b_start", "a_section", "b_section"]:
         assert col in pairs
     assert {"near-copy", "shared phrase"} <= set(pairs["kind"])
     overlap = pd.read_csv(tmp_path / "doc_overlap.csv")
-    assert {"doc_a", "doc_b", "shingle_containment", "redundant_share", "mean_max_semantic"} <= set(overlap)
-    for name in ["clusters.csv", "phrases.csv", "novelty.csv", "redundancy_run.csv"]:
+    assert {"doc_a", "doc_b", "restated", "restated_share", "shared_points"} <= set(overlap)
+    for name in ["clusters.csv", "phrases.csv", "novelty.csv", "redundancy_run.csv",
+                 "same_point_verification.csv", "labelled_pairs_scored.csv", "redundancy_findings.csv"]:
         assert (tmp_path / name).is_file()
     assert pd.read_csv(tmp_path / "redundancy_run.csv")["backend"].iloc[0] == "lexical"
+    check_findings_against_csvs(tmp_path, "redundancy_findings.csv")
+
+
+def check_findings_against_csvs(folder, findings_file):
+    """Every value of every finding equals the value in the evidence row it names."""
+    import json
+    findings = pd.read_csv(folder / findings_file, keep_default_na=False)
+    assert len(findings)
+    checked = 0
+    for f in findings.itertuples():
+        values, columns = json.loads(f.values), json.loads(f.value_columns)
+        if not f.evidence_file:
+            continue
+        table = pd.read_csv(folder / f.evidence_file)
+        rows = json.loads(f.evidence_rows)
+        if rows:
+            table = table[table[f.evidence_column].astype(str).isin([str(r) for r in rows])]
+        assert len(table), f.key
+        for name, col in columns.items():
+            got, want = table[col].iloc[0], values[name]
+            if isinstance(want, float):
+                assert got == pytest.approx(want, rel=1e-6), (f.key, name)
+            else:
+                assert str(got) == str(want), (f.key, name)
+            checked += 1
+    assert checked >= 5
 
 
 def test_cli_threshold_override(tmp_path):
     assert main(["redundancy", str(PLANTED), "--out", str(tmp_path), "--backend", "lexical",
                  "--threshold", "0.99"]) == 0
     run = pd.read_csv(tmp_path / "redundancy_run.csv")
-    assert run["threshold"].iloc[0] == 0.99
+    assert run["related_threshold"].iloc[0] == 0.99
     pairs = pd.read_csv(tmp_path / "sentence_pairs.csv")
-    assert "paraphrase" not in set(pairs["kind"])
+    assert "related" not in set(pairs["kind"])
 
 
 def test_cli_rejects_bad_threshold_and_missing_corpus(tmp_path, capsys):

@@ -15,8 +15,9 @@ from analysis.config import load_params
 from analysis.corpus import Corpus, parse_document
 from analysis.embeddings import semantic_available
 from analysis.redundancy.formulaic import phrase_table
-from analysis.redundancy import (RedundancyDetector, calibrate_threshold, detect_redundancy,
-                                 precision_recall, redundancy_params, shared_word_spans)
+from analysis.redundancy import (RedundancyDetector, calibrate_threshold, consensus, cross_validate,
+                                 detect_redundancy, precision_recall, rates, redundancy_params,
+                                 shared_word_spans, wilson_interval)
 from analysis.redundancy.shingles import (containment, exact_pairs, jaccard, minhash_candidates, overlap,
                                shared_passages, shingles, text_shingles, verify_pairs)
 
@@ -168,7 +169,9 @@ def test_semantic_backend_recovers_every_layer_without_false_positives(semantic_
     kinds = _kinds(det)
     assert det.backend_ == "semantic" and det.model_ == "all-MiniLM-L6-v2"
     assert kinds[EXACT] == "near-copy" and kinds[NEAR] == "near-copy"
-    assert kinds[PARA] == "paraphrase"
+    # The reworded museum sentence is found by meaning (related tier); the strict verifier,
+    # trained on the essays, does not call it the same point in a 16-sentence corpus.
+    assert kinds[PARA] in ("paraphrase", "related")
     assert kinds[PHRASE] == "shared phrase"
     para = det.pairs_.set_index(["a_id", "b_id"]).loc[PARA]
     assert para["lexical"] < 0.35  # found by meaning, not by shared words
@@ -195,20 +198,67 @@ def test_pairs_keep_both_sides_with_offsets(semantic_run, planted):
 def test_novelty_clusters_and_matrix_hand_counted(semantic_run):
     det = semantic_run
     nov = det.novelty_.set_index("doc_id")
-    # alpha: 6 sentences; bridge, oaks and museum are restated elsewhere.
-    assert nov.loc["alpha", "sentences"] == 6 and nov.loc["alpha", "novel_sentences"] == 3
-    assert nov.loc["gamma", "novel_sentences"] == 3  # 4 sentences, the museum one restated
-    assert det.distinct_points_ == len(det.sentence_flags_) - 3
+    # The bridge and the oaks are first said in alpha and restated in beta (corpus order).
+    assert nov.loc["alpha", "sentences"] == 6 and nov.loc["alpha", "restated"] == 0
+    assert nov.loc["beta", "restated"] == 2 and nov.loc["beta", "restated_cross"] == 2
+    assert det.distinct_points_ == len(det.sentence_flags_) - 2
     sizes = det.clusters_.groupby("cluster").size()
-    assert sorted(sizes) == [2, 2, 2]
+    assert sorted(sizes) == [2, 2]
     for _, g in det.clusters_.groupby("cluster"):
-        assert g["representative"].sum() == 1
+        assert g["representative"].sum() == 1 and g["restated"].sum() == 1
         assert g["representative_id"].iloc[0] in set(g["sentence_id"])
     m = det.doc_overlap_
-    assert len(m) == 9 and m["redundant_share"].between(0, 1).all()
-    ab = m[(m.doc_a == "alpha") & (m.doc_b == "beta")].iloc[0]
-    assert ab["redundant_share"] == pytest.approx(2 / 6)
-    assert ab["longest_passage_words"] >= 18
+    assert len(m) == 9 and m["restated_share"].between(0, 1).all()
+    ba = m[(m.doc_a == "beta") & (m.doc_b == "alpha")].iloc[0]
+    assert ba["restated"] == 2 and ba["restated_share"] == pytest.approx(2 / 6)
+
+
+def _invariants(det):
+    """The one definition of "restated", checked everywhere it shows."""
+    flags, nov, m = det.sentence_flags_, det.novelty_, det.doc_overlap_
+    n = len(flags)
+    assert det.distinct_points_ == n - det.restated_ == n - int(flags["restated"].sum())
+    assert det.distinct_points_ == flags["point"].nunique()
+    assert nov["restated"].sum() == det.restated_
+    assert (nov["restated"] == nov["restated_within"] + nov["restated_cross"]).all()
+    assert (nov["distinct_points"] == nov["sentences"] - nov["restated"]).all()
+    assert nov["sentences"].sum() == n
+    diag = m[m["doc_a"] == m["doc_b"]].set_index("doc_a")["restated_share"]
+    table = nov.set_index("doc_id").eval("restated_within / sentences")
+    assert np.allclose(diag.loc[table.index], table)
+    assert m.groupby("doc_a")["restated"].sum().loc[nov["doc_id"]].tolist() == nov["restated"].tolist()
+    assert det.points_curve_["distinct_points"].iloc[-1] == det.distinct_points_ if n else True
+    assert len(det.clusters_) == 0 or det.clusters_["restated"].sum() == det.restated_
+    run = det.run_info().iloc[0]
+    assert run["restated"] == det.restated_ and run["distinct_points"] == det.distinct_points_
+
+
+def test_invariants_on_planted_and_generated_corpora(lexical_run):
+    _invariants(lexical_run)
+    words = "peace security reform police training budget courts elections mission council".split()
+    rng = np.random.default_rng(3)
+    docs = {}
+    for d in range(4):
+        sents = [" ".join(rng.choice(words, 9)).capitalize() + "." for _ in range(12)]
+        sents[5] = sents[0]  # a planted within-document copy
+        if d:
+            sents[7] = docs["d0"].split(". ")[2].rstrip(".") + "."  # and a cross-document copy
+        docs[f"d{d}"] = " ".join(sents)
+    det = detect_redundancy(_corpus(**docs), {}, backend="lexical")
+    _invariants(det)
+    assert det.restated_ >= 4
+
+
+@pytest.mark.slow
+@pytest.mark.semantic
+def test_invariants_on_the_essays():
+    if not semantic_available():
+        pytest.skip("sentence-embedding model not installed")
+    det = detect_redundancy(load_corpus("corpus"), load_params(), backend="semantic")
+    _invariants(det)
+    strict = det.verification_["strict"]
+    assert strict["precision"] >= 0.8 and strict["n"] >= 300
+    assert strict["precision_low"] <= strict["precision"] <= strict["precision_high"]
 
 
 @pytest.mark.slow
@@ -230,7 +280,7 @@ def test_within_document_restatement_counts_only_the_later_sentence():
     det = detect_redundancy(c, {}, backend="lexical")
     flags = det.sentence_flags_.set_index("sentence_id")
     assert flags.loc["d1:s0000", "novel"] and not flags.loc["d1:s0002", "novel"]
-    assert flags.loc["d1:s0002", "restates_earlier_same_doc"]
+    assert flags.loc["d1:s0002", "restated_within"] and flags.loc["d1:s0002", "original_id"] == "d1:s0000"
     assert det.pairs_.iloc[0]["scope"] == "within"
 
 
@@ -278,17 +328,55 @@ def test_calibrate_threshold_hand_example():
         calibrate_threshold([True, True], [0.1, 0.2])
 
 
-def test_calibration_set_is_complete_and_matches_params():
-    cal = pd.read_csv(FIX / "calibration_pairs.csv")
-    assert len(cal) >= 150
-    assert set(cal["label"]) == {"same point", "different point"}
-    assert cal[["a_text", "b_text", "a_id", "b_id"]].notna().all().all()
-    # Pairs span the whole similarity range.
-    assert cal["semantic"].min() < 0.1 and cal["semantic"].max() > 0.85
-    y = cal["label"] == "same point"
-    thresholds = load_params()["redundancy"]["thresholds"]
-    assert calibrate_threshold(y, cal["semantic"])["threshold"] == pytest.approx(thresholds["semantic"], abs=1e-4)
-    assert calibrate_threshold(y, cal["lsa"])["threshold"] == pytest.approx(thresholds["lexical"], abs=1e-4)
+def test_labelled_set_is_double_labelled_stratified_and_shipped():
+    from sklearn.metrics import cohen_kappa_score
+
+    from analysis.references import same_point_labels
+
+    sentences, pairs = same_point_labels()
+    assert len(pairs) >= 300 and pairs["pair"].is_unique
+    assert set(pairs["label"]) == {"same", "partly", "different"}
+    assert set(pairs["scope"]) == {"within", "cross"}
+    # Two passes, and the final label never says "same" unless both passes do.
+    assert (pairs["label"] == consensus(pairs["label_pass1"], pairs["label_pass2"])).all()
+    assert not ((pairs["label"] == "same") & (pairs["label_pass2"] != "same")).any()
+    assert cohen_kappa_score(pairs["label_pass1"], pairs["label_pass2"]) > 0.6
+    # The weights stand for every pair of the 761 sentences.
+    n = len(sentences)
+    assert pairs["weight"].sum() == pytest.approx(n * (n - 1) / 2, rel=1e-3)
+    assert (pairs["weight"] == 1).sum() >= 150   # the decision region is labelled completely
+    assert set(pairs["a_id"]) | set(pairs["b_id"]) <= set(sentences["sentence_id"])
+
+
+def test_wilson_interval_and_rates_by_hand():
+    lo, hi = wilson_interval(5, 5)
+    assert lo == pytest.approx(0.5655, abs=1e-4) and hi == 1.0
+    lo, hi = wilson_interval(8, 10)
+    assert lo == pytest.approx(0.4902, abs=1e-3) and hi == pytest.approx(0.9433, abs=1e-3)
+    r = rates([True, True, False, False], [True, False, True, False], weights=[1, 1, 3, 1])
+    assert r["precision"] == 0.5 and r["recall"] == 0.5
+    assert r["weighted_recall"] == pytest.approx(1 / 4)
+
+
+def test_cross_validation_never_scores_a_row_it_was_fitted_on():
+    from analysis.redundancy.calibration import ColumnScore
+
+    class Memorise:
+        def fit(self, X, y):
+            self.seen = set(X.index)
+            return self
+
+        def predict_proba(self, X):
+            assert not set(X.index) & self.seen
+            return X["s"].to_numpy()
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"s": rng.random(60)})
+    y = X["s"].to_numpy() > 0.7
+    cv = cross_validate(X, y, Memorise, target_precision=0.9, folds=5)
+    assert cv["flags"].sum() >= 1 and (y[cv["flags"]]).mean() >= 0.9
+    assert len(cv["thresholds"]) == 5
+    assert cross_validate(X, y, lambda: ColumnScore("s"))["flags"].any()
 
 
 # ----------------------------------------------------------------- speed (pytest-benchmark)

@@ -12,8 +12,7 @@ import pytest
 from analysis.corpus import Corpus
 from analysis.errors import InputError
 from analysis.redundancy import redundancy_params, speed_summary
-from analysis.references import (benchmark_results, calibration_pairs, calibration_path,
-                                 control_corpus)
+from analysis.references import benchmark_results, control_corpus, same_point_labels
 from conftest import FIXTURES
 
 
@@ -24,12 +23,9 @@ def _settings(**paths) -> dict:
 # ------------------------------------------------------------------ reading
 
 
-def test_committed_calibration_pairs():
-    cal = calibration_pairs(redundancy_params({}))
-    assert cal is not None and len(cal) >= 150
-    assert set(cal["label"]) == {"same point", "different point"}
-    assert {"semantic", "lsa"} <= set(cal.columns)
-    assert calibration_path(redundancy_params({})) == FIXTURES / "redundancy" / "calibration_pairs.csv"
+def test_shipped_labelled_pairs_load():
+    sentences, pairs = same_point_labels()
+    assert len(sentences) == 761 and len(pairs) >= 300
 
 
 def test_committed_control_corpus_and_benchmarks():
@@ -43,30 +39,12 @@ def test_committed_control_corpus_and_benchmarks():
 
 
 def test_missing_reference_data_is_none_or_absent(tmp_path):
-    s = _settings(calibration_file=tmp_path / "nope.csv", control_dir=tmp_path / "nope",
-                  benchmark_dir=tmp_path / "nope")
-    assert calibration_pairs(s) is None
+    s = _settings(control_dir=tmp_path / "nope", benchmark_dir=tmp_path / "nope")
     assert control_corpus(s) is None
     assert benchmark_results(s) == {}
     # One benchmark table present, the other absent.
     (tmp_path / "embedding_cache.csv").write_text("run,sentences,seconds\ncold,10,2.0\nwarm,10,0.1\n")
     assert set(benchmark_results(_settings(benchmark_dir=tmp_path))) == {"embedding_cache"}
-
-
-@pytest.mark.parametrize("content", [
-    "",                                                     # empty file
-    "label,semantic\nsame point,0.9\n",                     # a column missing
-    'label,semantic,lsa\n"same point,0.9,0.1\n',            # unterminated quote
-    "label,semantic,lsa\nsame point,high,0.1\n",            # non-numeric score
-    "label,semantic,lsa\nmaybe,0.9,0.1\n",                  # unknown label
-])
-def test_malformed_calibration_file_is_one_line_input_error(tmp_path, content):
-    bad = tmp_path / "calibration.csv"
-    bad.write_text(content, encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        calibration_pairs(_settings(calibration_file=bad))
-    msg = str(err.value)
-    assert str(bad) in msg and "\n" not in msg
 
 
 def test_malformed_benchmark_file_is_input_error(tmp_path):

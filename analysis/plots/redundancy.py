@@ -2,48 +2,57 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import seaborn as sns
 
 from .style import SEQUENTIAL, finish, new_axes, short_label
 
 
-def plot_doc_matrix(doc_overlap, value: str = "redundant_share", ax=None, title=None, fmt=".0%"):
+def _name(doc_id, labels):
+    return (labels or {}).get(doc_id) or short_label(doc_id)
+
+
+def plot_doc_matrix(doc_overlap, value: str = "restated_share", ax=None, title=None, fmt=".0%",
+                    labels: dict | None = None):
     """Heatmap of a document x document measure from ``doc_overlap.csv``.
 
-    Rows are the document whose sentences are checked (``doc_a``), columns
-    the document they are compared with (``doc_b``); the diagonal is within
-    the same document.
+    Rows are the document whose sentences are counted (``doc_a``), columns the
+    document where the point was first made (``doc_b``); the diagonal is
+    within the same document. `labels` maps doc ids to readable names.
     """
     grid = doc_overlap.pivot(index="doc_a", columns="doc_b", values=value)
     n = len(grid)
     ax = new_axes(ax, figsize=(1.3 * n + 3, 1.0 * n + 1.8))
     sns.heatmap(grid, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=fmt, cbar=True, square=False,
                 linewidths=0.5, vmin=0, annot_kws={"fontsize": 9},
-                xticklabels=[short_label(c) for c in grid.columns],
-                yticklabels=[short_label(c) for c in grid.index])
+                xticklabels=[_name(c, labels) for c in grid.columns],
+                yticklabels=[_name(c, labels) for c in grid.index])
     ax.tick_params(axis="x", rotation=30)
     ax.tick_params(axis="y", rotation=0)
-    return finish(ax, title or "Share of sentences restating the other document",
-                  "Compared with document", "Sentences of document")
+    return finish(ax, title or "Share of sentences restating a point first made in another document",
+                  "Point first made in", "Sentences of")
 
 
-def plot_novelty(novelty, ax=None):
-    """Bars of the novel share of sentences and of words per document, from ``novelty.csv``."""
+def plot_novelty(novelty, ax=None, labels: dict | None = None):
+    """Bars per document: share of sentences that are new points, and share no other document makes."""
     n = len(novelty)
     ax = new_axes(ax, figsize=(8, 0.6 * n + 1.6))
     y = np.arange(n)
     pal = sns.color_palette()
-    ax.barh(y - 0.2, novelty["novelty"], height=0.4, color=pal[0], label="sentences")
-    ax.barh(y + 0.2, novelty["word_novelty"], height=0.4, color=pal[2], label="words")
-    for yy, v in zip(y - 0.2, novelty["novelty"]):
-        ax.text(v + 0.01, yy, f"{v:.0%}", va="center", fontsize=8)
-    ax.set_yticks(y, [short_label(d) for d in novelty["doc_id"]])
+    new = novelty["novelty"].to_numpy(float)
+    unique = (novelty["unique_points"] / novelty["sentences"].clip(lower=1)).to_numpy(float)
+    ax.barh(y - 0.2, new, height=0.4, color=pal[0], label="new points (not restated)")
+    ax.barh(y + 0.2, unique, height=0.4, color=pal[2], label="points no other document makes")
+    for yy, v in zip(y - 0.2, new):
+        ax.text(min(v + 0.01, 1.0), yy, f"{v:.0%}", va="center", fontsize=8)
+    ax.set_yticks(y, [_name(d, labels) for d in novelty["doc_id"]])
     ax.invert_yaxis()
-    ax.set_xlim(0, 1.08)
+    ax.set_xlim(0, 1.12)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.legend(loc="lower right", frameon=True)
-    return finish(ax, "Novelty: share that restates nothing said before", "Share novel", "Document")
+    ax.legend(loc="lower left", frameon=True, fontsize=8)
+    return finish(ax, "What each document adds", "Share of the document's sentences", "Document")
 
 
 def plot_points_curve(curve, ax=None):
@@ -71,16 +80,44 @@ def plot_layers(layers, ax=None):
     return finish(ax, "Sentences caught by each layer", "Share of all sentences", "Layer")
 
 
-def plot_calibration(curve, threshold: float, ax=None, label: str = "cosine"):
-    """Precision, recall and F1 against threshold, from :func:`analysis.redundancy.precision_recall`."""
-    ax = new_axes(ax, figsize=(7.5, 4))
+def plot_verification(table, ax=None):
+    """Held-out precision and recall, with Wilson 95% intervals, per tier and option.
+
+    `table` has ``option``, ``precision``, ``precision_low``, ``precision_high``,
+    ``recall``, ``recall_low``, ``recall_high`` (``same_point_verification.csv``).
+    """
+    t = table.reset_index(drop=True)
+    n = len(t)
+    ax = new_axes(ax, figsize=(8, 0.55 * n + 1.6))
     pal = sns.color_palette()
-    for col, c in (("precision", pal[0]), ("recall", pal[1]), ("f1", pal[2])):
-        ax.plot(curve["threshold"], curve[col], label=col, color=c, lw=1.8)
-    ax.axvline(threshold, color="black", ls="--", lw=1, label=f"chosen {threshold:.3f}")
-    ax.set_ylim(0, 1.05)
-    ax.legend(loc="lower left")
-    return finish(ax, "Calibration on hand-labelled pairs", f"Threshold ({label})", "Score")
+    y = np.arange(n)
+    for col, off, c in (("precision", -0.15, pal[0]), ("recall", 0.15, pal[1])):
+        v = t[col].fillna(0).to_numpy(float)
+        lo = np.clip(v - t[f"{col}_low"].fillna(0).to_numpy(float), 0, None)
+        hi = np.clip(t[f"{col}_high"].fillna(0).to_numpy(float) - v, 0, None)
+        ax.errorbar(v, y + off, xerr=[lo, hi], fmt="o", color=c, capsize=3, label=col)
+    ax.axvline(0.8, color="grey", ls=":", lw=1)
+    ax.set_yticks(y, [textwrap.fill(str(o), 38) for o in t["option"]], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(-0.02, 1.02)
+    ax.legend(loc="lower right", fontsize=8)
+    return finish(ax, "How far to trust each tier: held-out precision and recall",
+                  "Rate on held-out labelled pairs (95% Wilson interval)", "Tier or option")
+
+
+def plot_scores_by_label(labelled, ax=None, score: str = "held_out_score"):
+    """Held-out verifier score of each labelled pair, by its label (same, partly, different)."""
+    ax = new_axes(ax, figsize=(7.5, 3.4))
+    order = [x for x in ("same", "partly", "different") if x in set(labelled["label"])]
+    rng = np.random.default_rng(0)  # seeded jitter: the same picture every build
+    y = labelled["label"].map({lab: k for k, lab in enumerate(order)}).to_numpy(float)
+    pal = sns.color_palette()
+    ax.scatter(labelled[score], y + rng.uniform(-0.25, 0.25, len(y)), s=9, alpha=0.6,
+               c=[pal[k] for k in y.astype(int)])
+    ax.set_yticks(range(len(order)), order)
+    ax.invert_yaxis()
+    return finish(ax, "Verifier score of the labelled pairs, by label", "Held-out probability of “same point”",
+                  "Label")
 
 
 def plot_scaling(bench, ax=None):
