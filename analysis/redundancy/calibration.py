@@ -69,6 +69,34 @@ def rates(flag, y, weights=None) -> dict:
     return out
 
 
+def repeated_rates(flag_runs, y, weights=None) -> dict:
+    """:func:`rates` pooled over repeated cross-validation runs.
+
+    Each run scores every row once, so pooled counts are divided by the number
+    of runs before the Wilson interval is taken (the interval of one run's
+    worth of pairs, not of the pooled, non-independent rows). ``precision_min``
+    and ``precision_max`` give the spread across runs.
+    """
+    runs = [rates(f, y, weights) for f in flag_runs]
+    R = len(runs)
+    tp = sum(r["tp"] for r in runs)
+    fl = sum(r["flagged"] for r in runs)
+    pos = sum(r["positives"] for r in runs)
+    out = {"tp": tp / R, "flagged": fl / R, "positives": pos / R, "n": runs[0]["n"], "repeats": R,
+           "precision": tp / fl if fl else float("nan"), "recall": tp / pos if pos else float("nan")}
+    p, r = out["precision"], out["recall"]
+    out["f1"] = 2 * p * r / (p + r) if fl and pos and (p + r) else 0.0
+    out["precision_low"], out["precision_high"] = wilson_interval(round(tp / R), round(fl / R))
+    out["recall_low"], out["recall_high"] = wilson_interval(round(r * (pos / R)), round(pos / R))
+    prec = [x["precision"] for x in runs if x["flagged"]]
+    out["precision_min"] = float(min(prec)) if prec else float("nan")
+    out["precision_max"] = float(max(prec)) if prec else float("nan")
+    if weights is not None:
+        out["weighted_precision"] = float(np.nanmean([x["weighted_precision"] for x in runs]))
+        out["weighted_recall"] = float(np.nanmean([x["weighted_recall"] for x in runs]))
+    return out
+
+
 def cross_validate(X: pd.DataFrame, y, make_model, target_precision: float = 0.85,
                    folds: int = 5, random_state: int = 42) -> dict:
     """Held-out predictions of a scorer whose threshold is chosen on training rows only.
@@ -328,20 +356,21 @@ def verifier_options(C: float = 1.0, random_state: int = 42) -> dict:
 
 
 def compare_options(X: pd.DataFrame, y, options: dict, target_precision: float = 0.85,
-                    folds: int = 5, random_state: int = 42, weights=None) -> pd.DataFrame:
-    """Held-out precision and recall (with Wilson intervals) of each option.
+                    folds: int = 5, random_state: int = 42, weights=None, repeats: int = 5) -> pd.DataFrame:
+    """Held-out precision and recall (with Wilson intervals) of each option, over repeated CV.
 
     Returns
     -------
     DataFrame
-        One row per option: ``option`` and the keys of :func:`rates`, plus
-        ``threshold_mean`` (mean of the per-fold thresholds).
+        One row per option: ``option`` and the keys of :func:`repeated_rates`,
+        plus ``threshold_mean`` (mean of the per-fold thresholds).
     """
     rows = []
     for name, make in options.items():
-        cv = cross_validate(X, y, make, target_precision, folds, random_state)
-        r = rates(cv["flags"], y, weights)
-        rows.append({"option": name, **r, "threshold_mean": float(np.mean(cv["thresholds"]))})
+        runs = [cross_validate(X, y, make, target_precision, folds, random_state + r) for r in range(repeats)]
+        r = repeated_rates([cv["flags"] for cv in runs], y, weights)
+        rows.append({"option": name, **r,
+                     "threshold_mean": float(np.mean([t for cv in runs for t in cv["thresholds"]]))})
     return pd.DataFrame(rows)
 
 
@@ -357,7 +386,7 @@ def train_verifier(detector, sentences: pd.DataFrame, pairs: pd.DataFrame, setti
         From :func:`analysis.references.same_point_labels`.
     settings : dict
         Redundancy settings; reads ``verifier`` (``target_precision``,
-        ``folds``, ``C``), ``thresholds``, ``near_copy`` and ``near_copy_containment``.
+        ``folds``, ``repeats``, ``C``), ``thresholds``, ``near_copy`` and ``near_copy_containment``.
     random_state : int
 
     Returns
@@ -366,8 +395,8 @@ def train_verifier(detector, sentences: pd.DataFrame, pairs: pd.DataFrame, setti
         Fitted on every labelled pair, with ``threshold`` chosen from
         cross-validated scores.
     report : dict
-        ``strict`` (held-out :func:`rates` of the strict tier: near-copy or
-        verifier), ``verifier`` (the verifier alone), ``related`` (pairs at
+        ``strict`` (held-out :func:`repeated_rates` of the strict tier:
+        near-copy or verifier, over ``repeats`` cross-validations), ``verifier`` (the verifier alone), ``related`` (pairs at
         or above the related cosine that are "same" or "partly"),
         ``options`` (:func:`compare_options`), ``labelled`` (the pairs with
         their features, held-out scores and flags), ``threshold``, ``n``,
@@ -386,23 +415,30 @@ def train_verifier(detector, sentences: pd.DataFrame, pairs: pd.DataFrame, setti
     def make():
         return SamePointVerifier(list(FEATURES), C=vs["C"], random_state=random_state)
 
-    cv = cross_validate(F, y, make, vs["target_precision"], vs["folds"], random_state)
+    repeats = int(vs.get("repeats", 5))
+    runs = [cross_validate(F, y, make, vs["target_precision"], vs["folds"], random_state + r)
+            for r in range(repeats)]
+    cv = runs[0]
     sets = [shingles(T.words(t), detector.shingle_size) for t in pd.concat([F["a_text"], F["b_text"]])]
     m = len(F)
     near = is_near_copy(sets, np.arange(m), np.arange(m, 2 * m), settings["near_copy"],
                         settings["near_copy_containment"])[2]
-    strict = near | cv["flags"]
+    strict_runs = [near | run["flags"] for run in runs]
+    strict = strict_runs[0]
     related_thr = settings["thresholds"].get(detector.backend_, 1.0)
-    related = ~strict & (F["cosine"].to_numpy() >= related_thr)
+    related_runs = [~f & (F["cosine"].to_numpy() >= related_thr) for f in strict_runs]
+    related = related_runs[0]
+    overlap = F["label"].isin(["same", "partly"]).to_numpy()
     F = F.assign(held_out_score=cv["scores"], held_out_fold=cv["fold"], near_copy=near,
                  held_out_same_point=strict, related_tier=related)
     verifier = make().fit(F, y)
     verifier.threshold = final_threshold(F, y, make, vs["target_precision"], vs["folds"], random_state)
     report = {
-        "strict": rates(strict, y, w), "verifier": rates(cv["flags"], y, w),
-        "related": rates(related, F["label"].isin(["same", "partly"]).to_numpy(), w),
+        "strict": repeated_rates(strict_runs, y, w),
+        "verifier": repeated_rates([run["flags"] for run in runs], y, w),
+        "related": repeated_rates(related_runs, overlap, w),
         "options": compare_options(F, y, verifier_options(vs["C"], random_state),
-                                   vs["target_precision"], vs["folds"], random_state, w),
+                                   vs["target_precision"], vs["folds"], random_state, w, repeats),
         "labelled": F, "threshold": verifier.threshold, "n": int(m), "positives": int(y.sum()),
         "coefficients": verifier.coef_, "fold_thresholds": cv["thresholds"],
     }

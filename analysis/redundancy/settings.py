@@ -12,8 +12,9 @@ DEFAULTS = {
     # Candidates for the "same point" verifier: top_k neighbours at or above this cosine.
     "retrieval_floor": {"semantic": 0.70, "lexical": 0.20},
     "verifier": {
-        "target_precision": 0.85,      # the strict tier's threshold: lowest with this CV precision
+        "target_precision": 0.95,      # the strict tier's threshold: lowest with this CV precision
         "folds": 5,                    # cross-validation folds (stratified)
+        "repeats": 20,                 # cross-validation repeated with other splits; rates pooled
         "C": 1.0,                      # inverse regularisation of the logistic verifier
     },
     "near_copy": 0.35,                 # sentence 3-shingle Jaccard for a near-copy
