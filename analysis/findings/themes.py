@@ -1,0 +1,277 @@
+"""Findings of the theme analysis: what each document stresses, with the rows behind it.
+
+Every finding points at a CSV file the ``themes`` command writes:
+
+- ``theme_summary.csv`` (one row per theme, id ``theme``): the baseline
+  subjects every document shares, and the most frequent themes of the corpus;
+- ``theme_profile.csv`` (one row per document, id ``doc_id``): each
+  document's most frequent theme (its darkest heatmap cell) and its most
+  distinctive theme (largest keyness among significant over-use, with one
+  multiplier: its rate against the rate in the other documents pooled);
+- ``theme_dispersion.csv`` (id ``row_id`` = ``doc_id/theme``): the most
+  concentrated and the most evenly spread theme;
+- ``theme_cooccurrence.csv`` (id ``pair``): themes that share paragraphs
+  more often than chance.
+
+Baseline subjects never enter a ranking. Templates are plain text (no
+Markdown), so the summary, a notebook and ``theme_findings.csv`` read alike.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from .core import Evidence, Finding, Findings
+
+_NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def _count_word(n: int) -> str:
+    """Small counts in words ("the other four documents"), larger ones in digits."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", str(name).lower()).strip("_") or "theme"
+
+
+def _others(n: int) -> str:
+    return "the other document" if n == 1 else f"the other {_count_word(n)} documents"
+
+
+def _py(v):
+    """A plain Python scalar (numpy and pandas scalars compare and serialise cleanly)."""
+    if v is None or v is pd.NA:
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def baseline_findings(summary: pd.DataFrame) -> Findings:
+    """One finding per baseline subject: how much of the corpus shares it."""
+    out = Findings()
+    base = summary[summary.group == "baseline"]
+    for r in base.itertuples(index=False):
+        if r.matches == 0:
+            template = "The shared subject “{subject}” is never mentioned."
+        elif r.documents == r.documents_total:
+            template = ("The shared subject “{subject}” is mentioned {matches:,} times in body text, "
+                        "in every document: from {min_per_1k:.1f} per 1,000 words in {min_document} "
+                        "to {max_per_1k:.1f} in {max_document}.")
+        else:
+            missing = int(r.documents_total - r.documents)
+            template = ("The shared subject “{subject}” is mentioned {matches:,} times in body text, "
+                        "in {documents} of {documents_total} documents: most in {max_document} "
+                        "({max_per_1k:.1f} per 1,000 words)"
+                        + (", not at all in {min_document}." if missing == 1 else "."))
+        values = {"subject": r.theme, "matches": int(r.matches), "documents": int(r.documents),
+                  "documents_total": int(r.documents_total),
+                  "min_per_1k": float(r.min_per_1k), "min_document": r.min_document,
+                  "max_per_1k": float(r.max_per_1k), "max_document": r.max_document}
+        out.append(Finding(f"themes.baseline.{_slug(r.theme)}", template, values, Evidence(
+            "theme_summary.csv", "theme", (r.theme,),
+            {"subject": "theme", "matches": "matches", "documents": "documents",
+             "documents_total": "documents_total", "min_per_1k": "min_per_1k", "min_document": "min_document",
+             "max_per_1k": "max_per_1k", "max_document": "max_document"})))
+    return out
+
+
+def frequent_findings(summary: pd.DataFrame, n: int = 3) -> Findings:
+    """The `n` themes with the most matches in the corpus, baseline subjects left out."""
+    out = Findings()
+    n_base = int((summary.group == "baseline").sum())
+    ranked = summary[summary["rank"].notna()].sort_values("rank").head(n)
+    after = (f"After the {_count_word(n_base)} shared "
+             f"{'subject' if n_base == 1 else 'subjects'}, " if n_base else "")
+    for r in ranked.itertuples(index=False):
+        rank = int(r.rank)
+        if rank == 1:
+            lead = (after + "the most frequent theme" if after else "The most frequent theme")
+        else:
+            lead = f"The {_ordinal(rank)} most frequent theme"
+        where = ("in every document" if r.documents == r.documents_total
+                 else "in {documents} of {documents_total} documents")
+        template = (lead + " is “{theme}”: {matches:,} matches, {per_1k_words:.1f} per 1,000 words, "
+                    + where + ".")
+        values = {"theme": r.theme, "matches": int(r.matches), "per_1k_words": float(r.per_1k_words),
+                  "documents": int(r.documents), "documents_total": int(r.documents_total),
+                  "rank": rank}
+        out.append(Finding(f"themes.most_frequent.{rank}", template, values, Evidence(
+            "theme_summary.csv", "theme", (r.theme,),
+            {k: k for k in ("theme", "matches", "per_1k_words", "documents", "documents_total",
+                            "rank")})))
+    return out
+
+
+def _ordinal(n: int) -> str:
+    return {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
+
+
+def document_findings(profile: pd.DataFrame, alpha: float, n_baseline: int = 0) -> Findings:
+    """Each document's most frequent and most distinctive theme (two findings per document)."""
+    out = Findings()
+    after = " after the shared subjects" if n_baseline else ""
+    for r in profile.itertuples(index=False):
+        ev = lambda cols: Evidence("theme_profile.csv", "doc_id", (r.doc_id,), cols)  # noqa: E731
+        if r.frequent_theme is None or (isinstance(r.frequent_theme, float) and math.isnan(r.frequent_theme)):
+            out.append(Finding(f"themes.most_frequent_in.{r.doc_id}",
+                               "In {document}, no theme of the dictionary occurs" + after + ".",
+                               {"document": r.label}, ev({"document": "label"})))
+        else:
+            out.append(Finding(
+                f"themes.most_frequent_in.{r.doc_id}",
+                "In {document}, the most frequent theme" + after + " is “{theme}” ({count} "
+                "matches, {per_1k:.1f} per 1,000 words).",
+                {"document": r.label, "theme": r.frequent_theme, "count": int(r.frequent_count),
+                 "per_1k": float(r.frequent_per_1k)},
+                ev({"document": "label", "theme": "frequent_theme", "count": "frequent_count",
+                    "per_1k": "frequent_per_1k"})))
+        if int(r.other_documents) == 0:
+            continue   # nothing to compare a single document with
+        key = f"themes.most_distinctive_in.{r.doc_id}"
+        others = _others(int(r.other_documents))
+        if not isinstance(r.distinctive_theme, str):
+            out.append(Finding(key, "In {document}, no theme is used significantly more than in "
+                               + others + " (p < {alpha:g}).",
+                               {"document": r.label, "alpha": float(alpha)}, ev({"document": "label"})))
+        elif r.distinctive_only_here:
+            out.append(Finding(
+                key, "In {document}, the most distinctive theme is “{theme}”, which no other "
+                "document mentions ({count} matches, {per_1k:.1f} per 1,000 words; G² = {g2:.1f}).",
+                {"document": r.label, "theme": r.distinctive_theme, "count": int(r.distinctive_count),
+                 "per_1k": float(r.distinctive_per_1k), "g2": float(r.distinctive_g2)},
+                ev({"document": "label", "theme": "distinctive_theme", "count": "distinctive_count",
+                    "per_1k": "distinctive_per_1k", "g2": "distinctive_g2"})))
+        else:
+            out.append(Finding(
+                key, "In {document}, the most distinctive theme is “{theme}”: {per_1k:.1f} per "
+                "1,000 words, {ratio:.1f}× its rate in " + others + " ({per_1k_rest:.1f}; "
+                "G² = {g2:.1f}).",
+                {"document": r.label, "theme": r.distinctive_theme, "per_1k": float(r.distinctive_per_1k),
+                 "ratio": float(r.distinctive_ratio), "per_1k_rest": float(r.distinctive_per_1k_rest),
+                 "g2": float(r.distinctive_g2)},
+                ev({"document": "label", "theme": "distinctive_theme", "per_1k": "distinctive_per_1k",
+                    "ratio": "distinctive_ratio", "per_1k_rest": "distinctive_per_1k_rest",
+                    "g2": "distinctive_g2"})))
+    return out
+
+
+def dispersion_findings(dispersion: pd.DataFrame, topical: set, min_count: int = 5) -> Findings:
+    """The most concentrated and the most evenly spread theme (Gries' DP over sections)."""
+    out = Findings()
+    d = dispersion[dispersion.theme.isin(topical) & (dispersion["count"] >= min_count)
+                   & (dispersion.sections_total > 1)].dropna(subset=["dp"])
+    if d.empty:
+        return out
+    cols = {k: k for k in ("theme", "count", "sections_with", "sections_total", "dp")}
+    cols["document"] = "label"
+    picks = [("themes.most_concentrated", d.loc[d.dp.idxmax()],
+              "The most concentrated theme is “{theme}” in {document}: {count} matches in "
+              "{sections_with} of its {sections_total} sections (DP {dp:.2f})."),
+             ("themes.most_spread", d.loc[d.dp.idxmin()],
+              "The most evenly spread theme is “{theme}” in {document}: {count} matches over "
+              "{sections_with} of its {sections_total} sections (DP {dp:.2f}).")]
+    for key, r, template in picks[: 1 if len(d) == 1 else 2]:
+        values = {"theme": r.theme, "document": r.label, "count": int(r["count"]),
+                  "sections_with": int(r.sections_with), "sections_total": int(r.sections_total),
+                  "dp": float(r.dp)}
+        out.append(Finding(key, template, values,
+                           Evidence("theme_dispersion.csv", "row_id", (r.row_id,), cols)))
+    return out
+
+
+def pair_findings(cooc: pd.DataFrame, n: int = 3) -> Findings:
+    """The `n` pairs of themes that share paragraphs most clearly above chance (smallest p)."""
+    out = Findings()
+    sig = cooc[cooc.significant.astype(bool)].sort_values(["p_value", "pair"]).head(n)
+    for i, r in enumerate(sig.itertuples(index=False), start=1):
+        out.append(Finding(
+            f"themes.pair.{i}",
+            "“{theme_a}” and “{theme_b}” share {together} paragraphs, against {expected:.1f} "
+            "expected by chance ({lift:.1f}× chance).",
+            {"theme_a": r.theme_a, "theme_b": r.theme_b, "together": int(r.together),
+             "expected": float(r.expected), "lift": float(r.lift)},
+            Evidence("theme_cooccurrence.csv", "pair", (r.pair,),
+                     {k: k for k in ("theme_a", "theme_b", "together", "expected", "lift")})))
+    return out
+
+
+def theme_findings(result: dict) -> Findings:
+    """Every finding of the theme analysis.
+
+    Parameters
+    ----------
+    result : dict
+        From :func:`analysis.themes.analyse_themes` (frames ``summary``,
+        ``profile``, ``dispersion``, ``cooccurrence`` and ``settings``).
+
+    Returns
+    -------
+    Findings
+        Keys ``themes.baseline.<subject>``, ``themes.most_frequent.<rank>``,
+        ``themes.most_frequent_in.<doc_id>``, ``themes.most_distinctive_in.<doc_id>``,
+        ``themes.most_concentrated``, ``themes.most_spread`` and
+        ``themes.pair.<rank>``; each with its evidence in a CSV the ``themes``
+        command writes.
+    """
+    settings = result["settings"]
+    top = int(settings.get("findings_top", 3))
+    summary = result["summary"]
+    n_base = int((summary.group == "baseline").sum())
+    topical = set(summary.theme[summary.group == "theme"])
+    out = Findings()
+    out += baseline_findings(summary)
+    out += frequent_findings(summary, top)
+    out += document_findings(result["profile"], float(settings["alpha"]), n_base)
+    out += dispersion_findings(result["dispersion"], topical,
+                               int(settings.get("dispersion_min_count", 5)))
+    out += pair_findings(result["cooccurrence"], top)
+    return out
+
+
+def closing_paragraph(findings: Findings, escape=None) -> str:
+    """The "what this means" paragraph of the themes report, from the findings' values.
+
+    It says what the documents share and what each one stresses beyond it;
+    every number in it is a value of a finding.
+    """
+    esc = escape or (lambda s: s)
+    parts = []
+    base = [f.values for f in findings if f.key.startswith("themes.baseline.")
+            and f.values.get("matches")]
+    if base:
+        parts.append("The corpus is about " + _join([
+            f"{esc(v['subject'])} ({v['matches']:,} mentions, in {_count_word(v['documents'])} "
+            f"of {_count_word(v['documents_total'])} documents)" for v in base]) + ".")
+    dist = [f.values for f in findings
+            if f.key.startswith("themes.most_distinctive_in.") and "theme" in f.values]
+    stresses = [f"{esc(v['document'])} on “{esc(v['theme'])}” ("
+                + (f"{v['ratio']:.1f}× its rate in the other documents" if "ratio" in v
+                   else "no other document takes it up") + ")" for v in dist]
+    if stresses:
+        parts.append(("Beyond that shared ground, " if base else "")
+                     + "each document stresses a theme of its own: " + "; ".join(stresses) + ".")
+    freq = {f.values.get("document"): f.values.get("theme") for f in findings
+            if f.key.startswith("themes.most_frequent_in.")}
+    differ = [v for v in dist if freq.get(v["document"]) not in (None, v["theme"])]
+    if dist:
+        same = len(dist) - len(differ)
+        parts.append(
+            f"For {_count_word(same)} of these {_count_word(len(dist))} documents that theme is "
+            "also the one it mentions most, so it is what the document is mostly about, not only "
+            "what sets it apart"
+            + ("; " + "; ".join(f"{esc(v['document'])} mentions “{esc(freq[v['document']])}” more "
+                                "often" for v in differ) if differ else "") + ".")
+    top = findings.get("themes.most_frequent.1")
+    if top is not None:
+        parts.append(top.text(escape=escape))
+    return " ".join(parts)
+
+
+def _join(items) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
