@@ -227,8 +227,8 @@ def top_keyness(table: pd.DataFrame, kind: str, n: int = 5, significant_only: bo
 
 
 def multiplier(rate_ratio: float) -> str:
-    """``4.2`` -> ``"×4.2"``; ``nan`` (the rest never uses the item) -> ``"only here"``."""
-    return "only here" if not np.isfinite(rate_ratio) else f"×{rate_ratio:.1f}"
+    """``4.2`` -> ``"4.2×"``; ``nan`` (the rest never uses the item) -> ``"only here"``."""
+    return "only here" if not np.isfinite(rate_ratio) else f"{rate_ratio:.1f}×"
 
 
 def keyness_summary(table: pd.DataFrame, n: int = 5, kinds=("theme", "word", "bigram")
@@ -236,7 +236,7 @@ def keyness_summary(table: pd.DataFrame, n: int = 5, kinds=("theme", "word", "bi
     """The `n` most distinctive items of each document, as text.
 
     Only significant over-use is listed; each item shows its rate against the
-    rest of the corpus (``×2`` = twice the rate of the other documents
+    rest of the corpus (``2.0×`` = twice the rate of the other documents
     pooled; "only here" = no other document uses it), the same multiplier as
     ``rate_ratio`` in ``keyness.csv``.
 

@@ -71,6 +71,22 @@ def test_real_corpus_findings_equal_their_evidence(tmp_path):
         assert not findings.statement.str.contains(d, regex=False).any()
 
 
+def test_closing_names_each_document_and_its_theme(tmp_path):
+    from analysis import load_corpus, load_params
+    from analysis.findings.themes import closing_paragraph, short_answer, theme_findings
+    from analysis.themes import analyse_themes
+
+    corpus = load_corpus(Path(__file__).parent.parent / "corpus")
+    result = analyse_themes(corpus, load_params())
+    findings = theme_findings(result)
+    text, short = closing_paragraph(findings), short_answer(findings)
+    for r in result["profile"].itertuples():
+        assert f"- {r.label}: “{r.distinctive_theme}”" in text
+        assert f"“{r.distinctive_theme}” in {r.label}" in short
+        assert r.doc_id not in text
+    assert "290 mentions, in all five documents" in short   # body-text count of peacekeep*
+
+
 def test_most_frequent_agrees_with_the_heatmap_and_skips_the_baseline(tmp_path):
     assert main(["themes", "--out", str(tmp_path)]) == 0
     counts = pd.read_csv(tmp_path / "theme_counts.csv")
@@ -105,7 +121,8 @@ def test_one_multiplier_per_finding(tmp_path):
         # the statement quotes that number, with its baseline named
         f = pd.read_csv(tmp_path / "theme_findings.csv").set_index("key")
         text = f.loc[f"themes.most_distinctive_in.{r.doc_id}", "statement"]
-        assert f"{r.distinctive_ratio:.1f}× its rate in the other four documents" in text
+        assert (f"against {r.distinctive_per_1k_rest:.1f} in the other four documents, "
+                f"{r.distinctive_ratio:.1f}× their rate") in text
 
 
 def test_planted_baseline_on_fixture(tmp_path):

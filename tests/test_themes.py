@@ -429,6 +429,13 @@ def test_figures_draw(fixture_result):
                                        plot_theme_heatmap)
 
     _, r = fixture_result
+    labels = {"alpha": "A: Alpha", "beta": "B: Beta", "gamma": "C: Gamma"}
+    ax = plot_theme_heatmap(r["counts"], labels=labels,
+                            highlight=[("alpha", "training and capacity building")])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A: Alpha", "B: Beta", "C: Gamma"]
+    assert len(ax.patches) == 1   # the one outlined cell
+    ax = plot_dispersion(r["matches"], labels=labels)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A: Alpha", "B: Beta"]
     for ax in (plot_theme_heatmap(r["counts"]), plot_dispersion(r["matches"]),
                plot_cooccurrence(r["cooccurrence"]),
                plot_keyness(r["keyness"][r["keyness"].kind == "theme"], "alpha")):

@@ -147,8 +147,8 @@ def document_findings(profile: pd.DataFrame, alpha: float, n_baseline: int = 0) 
         else:
             out.append(Finding(
                 key, "In {document}, the most distinctive theme is “{theme}”: {per_1k:.1f} per "
-                "1,000 words, {ratio:.1f}× its rate in " + others + " ({per_1k_rest:.1f}; "
-                "G² = {g2:.1f}).",
+                "1,000 words against {per_1k_rest:.1f} in " + others + ", {ratio:.1f}× their "
+                "rate (G² = {g2:.1f}).",
                 {"document": r.label, "theme": r.distinctive_theme, "per_1k": float(r.distinctive_per_1k),
                  "ratio": float(r.distinctive_ratio), "per_1k_rest": float(r.distinctive_per_1k_rest),
                  "g2": float(r.distinctive_g2)},
@@ -231,43 +231,66 @@ def theme_findings(result: dict) -> Findings:
     return out
 
 
-def closing_paragraph(findings: Findings, escape=None) -> str:
-    """The "what this means" paragraph of the themes report, from the findings' values.
+def short_answer(findings: Findings, escape=None) -> str:
+    """Two sentences for the top of the themes report: what is shared, what each document stresses."""
+    return " ".join(_closing_parts(findings, escape, short=True))
 
-    It says what the documents share and what each one stresses beyond it;
-    every number in it is a value of a finding.
+
+def closing_paragraph(findings: Findings, escape=None) -> str:
+    """The "what this means" section of the themes report (Markdown), from the findings' values.
+
+    It says what the documents share, what each one stresses beyond it (a
+    bullet per document), what they hold in common and which themes travel
+    together; every number in it is a value of a finding.
     """
+    return " ".join(_closing_parts(findings, escape)).replace("\n\n ", "\n\n")
+
+
+def _closing_parts(findings: Findings, escape=None, short: bool = False) -> list[str]:
     esc = escape or (lambda s: s)
     parts = []
     base = [f.values for f in findings if f.key.startswith("themes.baseline.")
             and f.values.get("matches")]
     if base:
         parts.append("The corpus is about " + _join([
-            f"{esc(v['subject'])} ({v['matches']:,} mentions, in {_count_word(v['documents'])} "
-            f"of {_count_word(v['documents_total'])} documents)" for v in base]) + ".")
+            f"{esc(v['subject'])} ({v['matches']:,} mentions, in "
+            + ("all " if v["documents"] == v["documents_total"] else
+               f"{_count_word(v['documents'])} of ")
+            + f"{_count_word(v['documents_total'])} documents)" for v in base]) + ".")
     dist = [f.values for f in findings
             if f.key.startswith("themes.most_distinctive_in.") and "theme" in f.values]
-    stresses = [f"{esc(v['document'])} on “{esc(v['theme'])}” ("
-                + (f"{v['ratio']:.1f}× its rate in the other documents" if "ratio" in v
-                   else "no other document takes it up") + ")" for v in dist]
-    if stresses:
-        parts.append(("Beyond that shared ground, " if base else "")
-                     + "each document stresses a theme of its own: " + "; ".join(stresses) + ".")
     freq = {f.values.get("document"): f.values.get("theme") for f in findings
             if f.key.startswith("themes.most_frequent_in.")}
-    differ = [v for v in dist if freq.get(v["document"]) not in (None, v["theme"])]
+    lead = ("Beyond that shared ground, each" if base else "Each") + " document stresses a theme of its own"
+    if short:
+        if dist:
+            parts.append(lead + ": " + "; ".join(f"“{esc(v['theme'])}” in {esc(v['document'])}"
+                                                 for v in dist) + ".")
+        return parts
     if dist:
-        same = len(dist) - len(differ)
-        parts.append(
-            f"For {_count_word(same)} of these {_count_word(len(dist))} documents that theme is "
-            "also the one it mentions most, so it is what the document is mostly about, not only "
-            "what sets it apart"
-            + ("; " + "; ".join(f"{esc(v['document'])} mentions “{esc(freq[v['document']])}” more "
-                                "often" for v in differ) if differ else "") + ".")
+        items = []
+        for v in dist:
+            how = (f"{v['ratio']:.1f}× its rate in the other documents" if "ratio" in v
+                   else "no other document takes it up")
+            other = freq.get(v["document"])
+            also = ("; also the theme it mentions most" if other == v["theme"] else
+                    f"; it mentions “{esc(other)}” more often" if other else "")
+            items.append(f"- {esc(v['document'])}: “{esc(v['theme'])}” ({how}{also})")
+        parts.append(lead + ":\n\n" + "\n".join(items) + "\n\n")
     top = findings.get("themes.most_frequent.1")
     if top is not None:
-        parts.append(top.text(escape=escape))
-    return " ".join(parts)
+        v = top.values
+        parts.append(f"Beyond the shared subjects, the theme mentioned most across the corpus is "
+                     f"“{esc(v['theme'])}”: {v['matches']:,} matches, in "
+                     + ("every document" if v["documents"] == v["documents_total"] else
+                        f"{v['documents']} of {v['documents_total']} documents") + ".")
+    pair = findings.get("themes.pair.1")
+    if pair is not None:
+        v = pair.values
+        parts.append(f"The themes that most clearly travel together are “{esc(v['theme_a'])}” and "
+                     f"“{esc(v['theme_b'])}” ({v['together']} shared paragraphs, "
+                     f"{v['lift']:.1f}× chance).")
+    return parts
 
 
 def _join(items) -> str:
