@@ -66,7 +66,8 @@ display(hover(table(doc_labels[["label", "title", "file"]].rename(
     caption="Table 1. The documents: the name used in the reports, the title and the file"),
     "Document", doc_labels.doc_id))
 display(table(stats_table(stats).assign(Document=stats.doc_id.map(labels)),
-              caption="Table 2. Statistics per document", digits=2))
+              caption="Table 2. Statistics per document", digits=2)
+        .set_properties(subset=["Document"], **{"white-space": "nowrap"}))
 display(md(
     "*Words* counts word tokens in sentences (headings excluded). *MATTR* is the moving-average "
     f"type/token ratio over {params['overview']['mattr_window']}-word windows and *MTLD* the "

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Themes
 #
-# *Which themes does each document stress, beyond the subjects they all share?*
+# *Which themes does each document stress, beyond the subjects the whole corpus is about?*
 
 # %% tags=["parameters"]
 params_file = None   # None -> params.yaml at the project root
@@ -75,6 +75,8 @@ display(md(say("themes.baseline.") or "The dictionary names no shared subjects, 
 # %%
 display(md(say("themes.most_frequent.") + "\n\nIn each document:\n\n"
            + say("themes.most_frequent_in.")))
+
+# %%
 if len(matches):
     ax = plot_theme_heatmap(counts, labels=labels, highlight=zip(
         profile.doc_id, profile.frequent_theme))

@@ -58,14 +58,14 @@ def baseline_findings(summary: pd.DataFrame) -> Findings:
             template = "The shared subject “{subject}” is never mentioned."
         elif r.documents == r.documents_total:
             template = ("The shared subject “{subject}” is mentioned {matches:,} times in body text, "
-                        "in every document: from {min_per_1k:.1f} per 1,000 words in {min_document} "
-                        "to {max_per_1k:.1f} in {max_document}.")
+                        "in every document: most densely in {max_document} ({max_per_1k:.1f} per "
+                        "1,000 words), least in {min_document} ({min_per_1k:.1f}).")
         else:
             missing = int(r.documents_total - r.documents)
             template = ("The shared subject “{subject}” is mentioned {matches:,} times in body text, "
-                        "in {documents} of {documents_total} documents: most in {max_document} "
-                        "({max_per_1k:.1f} per 1,000 words)"
-                        + (", not at all in {min_document}." if missing == 1 else "."))
+                        "in {documents} of {documents_total} documents: most densely in "
+                        "{max_document} ({max_per_1k:.1f} per 1,000 words)"
+                        + ("; {min_document} does not mention it at all." if missing == 1 else "."))
         values = {"subject": r.theme, "matches": int(r.matches), "documents": int(r.documents),
                   "documents_total": int(r.documents_total),
                   "min_per_1k": float(r.min_per_1k), "min_document": r.min_document,
@@ -168,11 +168,11 @@ def dispersion_findings(dispersion: pd.DataFrame, topical: set, min_count: int =
     cols = {k: k for k in ("theme", "count", "sections_with", "sections_total", "dp")}
     cols["document"] = "label"
     picks = [("themes.most_concentrated", d.loc[d.dp.idxmax()],
-              "The most concentrated theme is “{theme}” in {document}: {count} matches in "
-              "{sections_with} of its {sections_total} sections (DP {dp:.2f})."),
+              "The most concentrated theme is “{theme}”: {count} matches in {sections_with} of "
+              "the {sections_total} sections of {document} (DP {dp:.2f})."),
              ("themes.most_spread", d.loc[d.dp.idxmin()],
-              "The most evenly spread theme is “{theme}” in {document}: {count} matches over "
-              "{sections_with} of its {sections_total} sections (DP {dp:.2f}).")]
+              "The most evenly spread theme is “{theme}”: {count} matches over {sections_with} of "
+              "the {sections_total} sections of {document} (DP {dp:.2f}).")]
     for key, r, template in picks[: 1 if len(d) == 1 else 2]:
         values = {"theme": r.theme, "document": r.label, "count": int(r["count"]),
                   "sections_with": int(r.sections_with), "sections_total": int(r.sections_total),
