@@ -67,7 +67,9 @@ display(hover(table(doc_labels[["label", "title", "file"]].rename(
     "Document", doc_labels.doc_id))
 display(table(stats_table(stats).assign(Document=stats.doc_id.map(labels)),
               caption="Table 2. Statistics per document", digits=2)
-        .set_properties(subset=["Document"], **{"white-space": "nowrap"}))
+        # Labels wrap between words, not inside them; a smaller font keeps the table on the page.
+        .set_properties(subset=["Document"], **{"overflow-wrap": "normal"})
+        .set_table_styles([{"selector": "", "props": [("font-size", "7.5pt")]}], overwrite=False))
 display(md(
     "*Words* counts word tokens in sentences (headings excluded). *MATTR* is the moving-average "
     f"type/token ratio over {params['overview']['mattr_window']}-word windows and *MTLD* the "
