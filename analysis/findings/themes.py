@@ -19,7 +19,6 @@ Markdown), so the summary, a notebook and ``theme_findings.csv`` read alike.
 
 from __future__ import annotations
 
-import math
 import re
 
 import pandas as pd
@@ -34,6 +33,11 @@ def _count_word(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
 
 
+def _noun(n: int, one: str, many: str) -> str:
+    """The noun a template puts after a count: "1 match", "20 matches"."""
+    return one if n == 1 else many
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(name).lower()).strip("_") or "theme"
 
@@ -42,29 +46,23 @@ def _others(n: int) -> str:
     return "the other document" if n == 1 else f"the other {_count_word(n)} documents"
 
 
-def _py(v):
-    """A plain Python scalar (numpy and pandas scalars compare and serialise cleanly)."""
-    if v is None or v is pd.NA:
-        return None
-    return v.item() if hasattr(v, "item") else v
-
-
 def baseline_findings(summary: pd.DataFrame) -> Findings:
     """One finding per baseline subject: how much of the corpus shares it."""
     out = Findings()
     base = summary[summary.group == "baseline"]
     for r in base.itertuples(index=False):
+        mentioned = ("The shared subject “{subject}” is mentioned {matches:,} "
+                     + _noun(int(r.matches), "time", "times") + " in body text, ")
         if r.matches == 0:
             template = "The shared subject “{subject}” is never mentioned."
         elif r.documents == r.documents_total:
-            template = ("The shared subject “{subject}” is mentioned {matches:,} times in body text, "
-                        "in every document: most densely in {max_document} ({max_per_1k:.1f} per "
-                        "1,000 words), least in {min_document} ({min_per_1k:.1f}).")
+            template = (mentioned + "in every document: most densely in {max_document} "
+                        "({max_per_1k:.1f} per 1,000 words), least in {min_document} "
+                        "({min_per_1k:.1f}).")
         else:
             missing = int(r.documents_total - r.documents)
-            template = ("The shared subject “{subject}” is mentioned {matches:,} times in body text, "
-                        "in {documents} of {documents_total} documents: most densely in "
-                        "{max_document} ({max_per_1k:.1f} per 1,000 words)"
+            template = (mentioned + "in {documents} of {documents_total} documents: most densely "
+                        "in {max_document} ({max_per_1k:.1f} per 1,000 words)"
                         + ("; {min_document} does not mention it at all." if missing == 1 else "."))
         values = {"subject": r.theme, "matches": int(r.matches), "documents": int(r.documents),
                   "documents_total": int(r.documents_total),
@@ -93,8 +91,8 @@ def frequent_findings(summary: pd.DataFrame, n: int = 3) -> Findings:
             lead = f"The {_ordinal(rank)} most frequent theme"
         where = ("in every document" if r.documents == r.documents_total
                  else "in {documents} of {documents_total} documents")
-        template = (lead + " is “{theme}”: {matches:,} matches, {per_1k_words:.1f} per 1,000 words, "
-                    + where + ".")
+        template = (lead + " is “{theme}”: {matches:,} " + _noun(int(r.matches), "match", "matches")
+                    + ", {per_1k_words:.1f} per 1,000 words, " + where + ".")
         values = {"theme": r.theme, "matches": int(r.matches), "per_1k_words": float(r.per_1k_words),
                   "documents": int(r.documents), "documents_total": int(r.documents_total),
                   "rank": rank}
@@ -114,8 +112,10 @@ def document_findings(profile: pd.DataFrame, alpha: float, n_baseline: int = 0) 
     out = Findings()
     after = " after the shared subjects" if n_baseline else ""
     for r in profile.itertuples(index=False):
-        ev = lambda cols: Evidence("theme_profile.csv", "doc_id", (r.doc_id,), cols)  # noqa: E731
-        if r.frequent_theme is None or (isinstance(r.frequent_theme, float) and math.isnan(r.frequent_theme)):
+        def ev(cols, doc_id=r.doc_id):
+            return Evidence("theme_profile.csv", "doc_id", (doc_id,), cols)
+
+        if not isinstance(r.frequent_theme, str):   # None or NaN: no theme occurs
             out.append(Finding(f"themes.most_frequent_in.{r.doc_id}",
                                "In {document}, no theme of the dictionary occurs" + after + ".",
                                {"document": r.label}, ev({"document": "label"})))
@@ -123,7 +123,7 @@ def document_findings(profile: pd.DataFrame, alpha: float, n_baseline: int = 0) 
             out.append(Finding(
                 f"themes.most_frequent_in.{r.doc_id}",
                 "In {document}, the most frequent theme" + after + " is “{theme}” ({count} "
-                "matches, {per_1k:.1f} per 1,000 words).",
+                + _noun(int(r.frequent_count), "match", "matches") + ", {per_1k:.1f} per 1,000 words).",
                 {"document": r.label, "theme": r.frequent_theme, "count": int(r.frequent_count),
                  "per_1k": float(r.frequent_per_1k)},
                 ev({"document": "label", "theme": "frequent_theme", "count": "frequent_count",
@@ -189,7 +189,8 @@ def pair_findings(cooc: pd.DataFrame, n: int = 3) -> Findings:
     for i, r in enumerate(sig.itertuples(index=False), start=1):
         out.append(Finding(
             f"themes.pair.{i}",
-            "“{theme_a}” and “{theme_b}” share {together} paragraphs, against {expected:.1f} "
+            "“{theme_a}” and “{theme_b}” share {together} "
+            + _noun(int(r.together), "paragraph", "paragraphs") + ", against {expected:.1f} "
             "expected by chance ({lift:.1f}× chance).",
             {"theme_a": r.theme_a, "theme_b": r.theme_b, "together": int(r.together),
              "expected": float(r.expected), "lift": float(r.lift)},
