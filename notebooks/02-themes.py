@@ -116,6 +116,7 @@ else:
     words = keyness_summary(result["keyness"], int(result["settings"]["top_n"]),
                             kinds=("word", "bigram"))
     words.insert(0, "Document", words.doc_id.map(labels))
+    words = words.rename(columns={"words": "Distinctive words", "bigrams": "Distinctive phrases"})
     display(hover(table(words.drop(columns="doc_id"), caption=(
         "Table 2. The words and two-word phrases each document uses most distinctively "
         f"(significant at p < {alpha:g}, same multiplier as Table 1). From keyness.csv.")),

@@ -83,12 +83,16 @@ def frequent_findings(summary: pd.DataFrame, n: int = 3) -> Findings:
     ranked = summary[summary["rank"].notna()].sort_values("rank").head(n)
     after = (f"After the {_count_word(n_base)} shared "
              f"{'subject' if n_base == 1 else 'subjects'}, " if n_base else "")
+    previous = None
     for r in ranked.itertuples(index=False):
         rank = int(r.rank)
         if rank == 1:
             lead = (after + "the most frequent theme" if after else "The most frequent theme")
         else:
             lead = f"The {_ordinal(rank)} most frequent theme"
+            if r.matches == previous:   # ranks in dictionary order on ties: say so
+                lead += f", tied with the {_ordinal(rank - 1) if rank > 2 else 'first'},"
+        previous = r.matches
         where = ("in every document" if r.documents == r.documents_total
                  else "in {documents} of {documents_total} documents")
         template = (lead + " is “{theme}”: {matches:,} " + _noun(int(r.matches), "match", "matches")
