@@ -35,7 +35,7 @@ from .corpus import Corpus
 
 KEYNESS_COLUMNS = ["doc_id", "kind", "item", "count", "count_rest", "size", "size_rest",
                    "per_1k", "per_1k_rest", "g2", "log_ratio", "p_value", "significant",
-                   "direction"]
+                   "direction", "rate_ratio"]
 
 
 def g2_threshold(alpha: float) -> float:
@@ -96,6 +96,9 @@ def keyness_table(freqs: pd.DataFrame, sizes: pd.Series, kind: str, alpha: float
         Columns :data:`KEYNESS_COLUMNS`, sorted by document then G²
         (largest first). ``direction`` is "over" when the item is relatively
         more frequent in the document than in the rest, else "under".
+        ``rate_ratio`` is ``per_1k / per_1k_rest``: the one multiplier the
+        reports quote ("4.2× its rate in the other documents"); ``nan`` when
+        the rest never uses the item (reported as "only here", not as a number).
         Empty when the corpus has fewer than two documents.
     """
     docs = list(freqs.columns)
@@ -122,6 +125,7 @@ def keyness_table(freqs: pd.DataFrame, sizes: pd.Series, kind: str, alpha: float
             "p_value": sps.chi2.sf(g2, 1),
             "significant": sps.chi2.sf(g2, 1) < alpha,
             "direction": np.where(a / c > b / d, "over", "under"),
+            "rate_ratio": _rate_ratio(a / c, b / d),
         }))
     if not parts:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
@@ -130,6 +134,11 @@ def keyness_table(freqs: pd.DataFrame, sizes: pd.Series, kind: str, alpha: float
     return (out.assign(_d=out.doc_id.map(order))
             .sort_values(["_d", "g2", "item"], ascending=[True, False, True], kind="stable")
             .drop(columns="_d").reset_index(drop=True)[KEYNESS_COLUMNS])
+
+
+def _rate_ratio(rate, rate_rest):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(rate_rest > 0, rate / np.where(rate_rest > 0, rate_rest, 1.0), np.nan)
 
 
 def _is_content(w: str) -> bool:
@@ -217,27 +226,44 @@ def top_keyness(table: pd.DataFrame, kind: str, n: int = 5, significant_only: bo
     return t.groupby("doc_id", sort=False, group_keys=False).head(n).reset_index(drop=True)
 
 
-def keyness_summary(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    """The `n` most distinctive themes, words and bigrams of each document, as text.
+def multiplier(rate_ratio: float) -> str:
+    """``4.2`` -> ``"4.2×"``; ``nan`` (the rest never uses the item) -> ``"only here"``."""
+    return "only here" if not np.isfinite(rate_ratio) else f"{rate_ratio:.1f}×"
 
-    Only significant over-use is listed; each item shows its log ratio
-    (``×2`` means twice the rate of the rest of the corpus).
+
+def keyness_summary(table: pd.DataFrame, n: int = 5, kinds=("theme", "word", "bigram")
+                    ) -> pd.DataFrame:
+    """The `n` most distinctive items of each document, as text.
+
+    Only significant over-use is listed; each item shows its rate against the
+    rest of the corpus (``2.0×`` = twice the rate of the other documents
+    pooled; "only here" = no other document uses it), the same multiplier as
+    ``rate_ratio`` in ``keyness.csv``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`keyness`.
+    n : int
+    kinds : sequence of str
+        Which of "theme", "word", "bigram" to list (one column each, plural).
 
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``themes``, ``words``, ``bigrams`` (comma-separated,
-        "–" when none is significant).
+        ``doc_id`` and one column per kind (``themes``, ``words``, ``bigrams``;
+        comma-separated, "–" when none is significant).
     """
     docs = list(dict.fromkeys(table.doc_id))
     out = {d: {"doc_id": d} for d in docs}
-    for kind, col in (("theme", "themes"), ("word", "words"), ("bigram", "bigrams")):
+    cols = [k + "s" for k in kinds]
+    for kind, col in zip(kinds, cols):
         top = top_keyness(table, kind, n)
         for d in docs:
             rows = top[top.doc_id == d]
-            out[d][col] = ", ".join(f"{r.item} (×{2 ** r.log_ratio:.1f})"
+            out[d][col] = ", ".join(f"{r.item} ({multiplier(r.rate_ratio)})"
                                     for r in rows.itertuples()) or "–"
-    return pd.DataFrame(list(out.values()), columns=["doc_id", "themes", "words", "bigrams"])
+    return pd.DataFrame(list(out.values()), columns=["doc_id", *cols])
 
 
 # --------------------------------------------------------------------------- dispersion
@@ -279,7 +305,7 @@ def dispersion(matches: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per document and theme with at least one match:
-        ``doc_id``, ``theme``, ``count``, ``first``, ``last``, ``mean``
+        ``row_id`` (``doc_id/theme``), ``doc_id``, ``theme``, ``count``, ``first``, ``last``, ``mean``
         (relative positions, 0-1), ``sections_with`` (sections mentioning
         it), ``sections_total`` and ``dp`` (Gries' DP over sections).
     """
@@ -287,13 +313,13 @@ def dispersion(matches: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
     for (doc, theme), g in matches.groupby(["doc_id", "theme"], sort=False):
         sec = sections[(sections.doc_id == doc) & (sections.theme == theme)]
         rows.append({
-            "doc_id": doc, "theme": theme, "count": len(g),
+            "row_id": f"{doc}/{theme}", "doc_id": doc, "theme": theme, "count": len(g),
             "first": float(g.position.min()), "last": float(g.position.max()),
             "mean": float(g.position.mean()),
             "sections_with": int((sec["count"] > 0).sum()), "sections_total": len(sec),
             "dp": gries_dp(sec["count"], sec["words"]),
         })
-    return pd.DataFrame(rows, columns=["doc_id", "theme", "count", "first", "last", "mean",
+    return pd.DataFrame(rows, columns=["row_id", "doc_id", "theme", "count", "first", "last", "mean",
                                        "sections_with", "sections_total", "dp"])
 
 
@@ -317,7 +343,8 @@ def cooccurrence(matches: pd.DataFrame, paragraphs: pd.DataFrame, themes: list[s
     -------
     pandas.DataFrame
         One row per pair (``theme_a`` before ``theme_b`` in dictionary
-        order): ``paragraphs`` (N), ``paragraphs_a``, ``paragraphs_b``,
+        order): ``pair`` ("theme_a + theme_b", the row's id), ``theme_a``,
+        ``theme_b``, ``paragraphs`` (N), ``paragraphs_a``, ``paragraphs_b``,
         ``together`` (paragraphs mentioning both), ``expected``
         (``n_a n_b / N``), ``lift`` (together / expected), ``p_value``
         (hypergeometric P(X >= together)) and ``significant``
@@ -333,11 +360,11 @@ def cooccurrence(matches: pd.DataFrame, paragraphs: pd.DataFrame, themes: list[s
             exp = na * nb / n if n else float("nan")
             p = float(sps.hypergeom.sf(k - 1, n, na, nb)) if n else float("nan")
             rows.append({
-                "theme_a": a, "theme_b": b, "paragraphs": n, "paragraphs_a": na,
+                "pair": f"{a} + {b}", "theme_a": a, "theme_b": b, "paragraphs": n, "paragraphs_a": na,
                 "paragraphs_b": nb, "together": k, "expected": exp,
                 "lift": k / exp if exp else float("nan"), "p_value": p,
                 "significant": bool(p < alpha and k > exp),
             })
-    return pd.DataFrame(rows, columns=["theme_a", "theme_b", "paragraphs", "paragraphs_a",
+    return pd.DataFrame(rows, columns=["pair", "theme_a", "theme_b", "paragraphs", "paragraphs_a",
                                        "paragraphs_b", "together", "expected", "lift", "p_value",
                                        "significant"])

@@ -208,3 +208,15 @@ def side_by_side(frame, left: str = "a_text", right: str = "b_text", left_spans:
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return HTML(f'<table class="report-table side-by-side">{cap}<thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def hover(styler, column: str, titles):
+    """Show `titles` (one per row, e.g. file ids) on hover over `column` of a :func:`table`.
+
+    The text goes into the cells' HTML ``title`` attribute, so the printed page
+    is unchanged and the key stays one mouse-over away in the HTML report.
+    """
+    data = styler.data
+    tips = pd.DataFrame("", index=data.index, columns=data.columns)
+    tips[column] = [str(t) for t in titles]
+    return styler.set_tooltips(tips, as_title_attribute=True)

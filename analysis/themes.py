@@ -2,6 +2,9 @@
 
 A theme dictionary is a YAML file::
 
+    baseline:                      # optional: subjects every document shares
+      peacekeeping:
+        - peacekeep*
     themes:
       gender:
         - gender
@@ -26,7 +29,12 @@ Matching rules (see :func:`compile_term`):
   themes are counted independently, so one phrase may count for two themes;
 - only body text is searched (paragraphs, bullet items and list leads), not
   headings, so counts and the word counts they are divided by cover the same
-  text.
+  text;
+- *baseline subjects* (the optional ``baseline:`` mapping, same format) are
+  the subjects the whole corpus is about. They are matched and counted like
+  themes, but kept out of keyness, co-occurrence and every "most frequent"
+  or "most distinctive" ranking, so that a ranking says what a document
+  stresses beyond what every document shares.
 
 Every count is backed by one row of :func:`find_matches`, with character
 offsets into the document and keyword-in-context (KWIC) text, so every
@@ -56,6 +64,8 @@ THEME_DEFAULTS: dict = {
     "alpha": 0.01,           # significance level for keyness and co-occurrence
     "min_word_freq": 5,      # corpus frequency a word or bigram needs for keyness
     "top_n": 10,             # rows per document in keyness summaries
+    "findings_top": 3,       # most frequent themes and co-occurring pairs stated as findings
+    "dispersion_min_count": 5,  # matches a theme needs in a document to be called concentrated/spread
 }
 
 _WORD = r"[^\W_]"
@@ -97,6 +107,7 @@ class Theme:
     name: str
     terms: tuple[str, ...]
     patterns: tuple[re.Pattern, ...]
+    baseline: bool = False   # a subject every document shares: counted, never ranked
 
 
 def compile_term(term: str, theme: str = "?") -> re.Pattern:
@@ -138,39 +149,16 @@ def compile_term(term: str, theme: str = "?") -> re.Pattern:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def parse_themes(data, source: str = "theme dictionary") -> list[Theme]:
-    """Validate a parsed YAML theme dictionary and compile its terms.
-
-    Parameters
-    ----------
-    data : object
-        The result of ``yaml.safe_load``: a mapping with a ``themes`` key
-        whose value maps theme names to lists of terms (a single string is
-        accepted as a one-term list).
-    source : str
-        The file name, used in error messages.
-
-    Returns
-    -------
-    list of Theme
-        In the order of the file.
-
-    Raises
-    ------
-    InputError
-        For a missing ``themes`` mapping, an empty theme, a non-string term,
-        an invalid pattern, or a term listed twice in one theme.
-    """
-    if not isinstance(data, dict) or not isinstance(data.get("themes"), dict):
-        raise InputError(f"{source}: expected a top-level 'themes:' mapping of theme name to a "
-                         "list of terms")
-    if not data["themes"]:
-        raise InputError(f"{source}: 'themes:' is empty: add at least one theme with terms")
+def _parse_group(group: dict, source: str, baseline: bool, seen_names: set) -> list[Theme]:
     out = []
-    for name, terms in data["themes"].items():
+    for name, terms in group.items():
         name = str(name).strip()
         if not name:
             raise InputError(f"{source}: a theme has an empty name")
+        if name in seen_names:
+            raise InputError(f"{source}: '{name}' is listed twice (under 'themes:' and "
+                             "'baseline:' together, names must be unique)")
+        seen_names.add(name)
         if isinstance(terms, str):
             terms = [terms]
         if not terms:
@@ -183,17 +171,55 @@ def parse_themes(data, source: str = "theme dictionary") -> list[Theme]:
             if not isinstance(term, str):
                 raise InputError(f"{source}: theme '{name}': term {term!r} is not text: "
                                  "quote it in the YAML file")
-            key = " ".join(_SPLIT_RE.split(term.strip().lower()))
-            if key in seen:
+            norm = " ".join(_SPLIT_RE.split(term.strip().lower()))
+            if norm in seen:
                 raise InputError(f"{source}: theme '{name}': term '{term}' is listed twice")
-            seen.add(key)
+            seen.add(norm)
             clean.append(term.strip())
         try:
             patterns = tuple(compile_term(t, name) for t in clean)
         except InputError as exc:
             raise InputError(f"{source}: {exc}") from None
-        out.append(Theme(name, tuple(clean), patterns))
+        out.append(Theme(name, tuple(clean), patterns, baseline))
     return out
+
+
+def parse_themes(data, source: str = "theme dictionary") -> list[Theme]:
+    """Validate a parsed YAML theme dictionary and compile its terms.
+
+    Parameters
+    ----------
+    data : object
+        The result of ``yaml.safe_load``: a mapping with a ``themes`` key
+        whose value maps theme names to lists of terms (a single string is
+        accepted as a one-term list), and optionally a ``baseline`` key of
+        the same form: the subjects every document shares.
+    source : str
+        The file name, used in error messages.
+
+    Returns
+    -------
+    list of Theme
+        Baseline subjects first, then the themes, each in the order of the file.
+
+    Raises
+    ------
+    InputError
+        For a missing ``themes`` mapping, an empty theme, a non-string term,
+        an invalid pattern, a term listed twice in one theme, or a name used twice.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), dict):
+        raise InputError(f"{source}: expected a top-level 'themes:' mapping of theme name to a "
+                         "list of terms")
+    if not data["themes"]:
+        raise InputError(f"{source}: 'themes:' is empty: add at least one theme with terms")
+    baseline = data.get("baseline") or {}
+    if not isinstance(baseline, dict):
+        raise InputError(f"{source}: 'baseline:' must be a mapping of subject name to a list "
+                         "of terms, like 'themes:'")
+    names: set = set()
+    return (_parse_group(baseline, source, True, names)
+            + _parse_group(data["themes"], source, False, names))
 
 
 def load_themes(path: str | Path | None = None) -> list[Theme]:
@@ -267,9 +293,10 @@ def themes_from_params(params: dict | None, path: str | Path | None = None) -> l
 
 
 def themes_frame(themes: list[Theme]) -> pd.DataFrame:
-    """One row per theme and term: ``theme``, ``term``."""
-    return pd.DataFrame([{"theme": t.name, "term": term} for t in themes for term in t.terms],
-                        columns=["theme", "term"])
+    """One row per theme and term: ``theme``, ``term``, ``baseline`` (a shared subject)."""
+    return pd.DataFrame([{"theme": t.name, "term": term, "baseline": t.baseline}
+                         for t in themes for term in t.terms],
+                        columns=["theme", "term", "baseline"])
 
 
 # --------------------------------------------------------------------------- matching
@@ -395,8 +422,8 @@ def theme_counts(corpus: Corpus, themes: list[Theme], matches: pd.DataFrame) -> 
     pandas.DataFrame
         One row per document and theme (zeros included): ``doc_id``,
         ``theme``, ``count``, ``words``, ``per_1k_words``, ``paragraphs``
-        (units that mention the theme), ``paragraphs_total`` and
-        ``paragraph_share``. Paragraphs here are every body unit: prose
+        (units that mention the theme), ``paragraphs_total``,
+        ``paragraph_share`` and ``baseline`` (a subject every document shares). Paragraphs here are every body unit: prose
         paragraphs, bullet items and list leads.
     """
     words = document_words(corpus)
@@ -413,9 +440,11 @@ def theme_counts(corpus: Corpus, themes: list[Theme], matches: pd.DataFrame) -> 
                 "per_1k_words": 1000 * len(mt) / words[d] if words[d] else float("nan"),
                 "paragraphs": hit, "paragraphs_total": n_units,
                 "paragraph_share": hit / n_units if n_units else float("nan"),
+                "baseline": t.baseline,
             })
     return pd.DataFrame(rows, columns=["doc_id", "theme", "count", "words", "per_1k_words",
-                                       "paragraphs", "paragraphs_total", "paragraph_share"])
+                                       "paragraphs", "paragraphs_total", "paragraph_share",
+                                       "baseline"])
 
 
 def section_counts(corpus: Corpus, themes: list[Theme], matches: pd.DataFrame) -> pd.DataFrame:
@@ -446,26 +475,6 @@ def rate_matrix(counts: pd.DataFrame, value: str = "per_1k_words") -> pd.DataFra
     return wide.loc[list(dict.fromkeys(counts.doc_id)), list(dict.fromkeys(counts.theme))]
 
 
-def leaning(counts: pd.DataFrame) -> pd.DataFrame:
-    """How much more each document uses each theme than the corpus as a whole.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``counts`` plus ``corpus_per_1k`` (the theme's rate over all
-        documents pooled) and ``ratio`` (document rate / corpus rate; ``nan``
-        when the theme never occurs), sorted by ratio, largest first.
-    """
-    tot = counts.groupby("theme").agg(c=("count", "sum"), w=("words", "sum"))
-    corpus_rate = 1000 * tot.c / tot.w
-    out = counts.assign(corpus_per_1k=counts.theme.map(corpus_rate))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = np.where(out.corpus_per_1k > 0, out.per_1k_words / out.corpus_per_1k, np.nan)
-    out["_r"] = out.ratio.round(9)   # equal ratios computed two ways may differ in the last bit
-    return (out.sort_values(["_r", "count"], ascending=False, kind="stable")
-            .drop(columns="_r").reset_index(drop=True))
-
-
 def analyse_themes(corpus: Corpus, params: dict | None = None, themes_path: str | Path | None = None,
                    settings: dict | None = None) -> dict:
     """Run the whole theme analysis: the one entry point for the CLI and notebook 02.
@@ -483,66 +492,47 @@ def analyse_themes(corpus: Corpus, params: dict | None = None, themes_path: str 
     Returns
     -------
     dict
-        ``themes`` (list of Theme), ``file`` (Path), ``dropped`` (dict),
-        ``settings``, and frames ``terms``, ``matches``, ``counts``,
-        ``sections``, ``dispersion``, ``cooccurrence``, ``keyness``.
+        ``themes`` (list of Theme, baseline subjects first), ``file`` (Path),
+        ``dropped`` (dict), ``settings``, and frames ``labels`` (see
+        :func:`analysis.labels.document_labels`), ``terms``, ``matches``,
+        ``counts``, ``sections``, ``dispersion`` (with each document's
+        ``label``), ``cooccurrence`` and ``keyness`` (themes only: baseline
+        subjects are not compared), ``summary`` (one row per theme, see
+        :func:`analysis.theme_tables.theme_summary`) and ``profile`` (each
+        document's most frequent and most distinctive theme, see
+        :func:`analysis.theme_tables.theme_profile`).
     """
+    from .config import PROJECT_ROOT
     from .keyness import cooccurrence, dispersion, keyness
+    from .labels import document_labels, label_map
+    from .theme_tables import theme_profile, theme_summary
 
     settings = settings or theme_settings(params)
     path = themes_file({"themes": settings}, themes_path)
     themes = load_themes(path)
+    topical = [t.name for t in themes if not t.baseline]
+    labels = document_labels(corpus.documents, (params or {}).get("documents"), PROJECT_ROOT)
+    lmap = label_map(labels)
     matches = find_matches(corpus, themes, int(settings["kwic_chars"]))
     counts = theme_counts(corpus, themes, matches)
     sections = section_counts(corpus, themes, matches)
+    key = keyness(corpus, counts[~counts.baseline], float(settings["alpha"]),
+                  int(settings["min_word_freq"]))
+    disp = dispersion(matches, sections)
+    disp.insert(2, "label", disp.doc_id.map(lmap))
     return {
         "themes": themes, "file": path, "dropped": load_dropped(path), "settings": settings,
-        "terms": themes_frame(themes), "matches": matches, "counts": counts,
-        "sections": sections,
-        "dispersion": dispersion(matches, sections),
-        "cooccurrence": cooccurrence(matches, corpus.paragraphs, [t.name for t in themes],
-                                     float(settings["alpha"])),
-        "keyness": keyness(corpus, counts, float(settings["alpha"]),
-                           int(settings["min_word_freq"])),
+        "labels": labels, "terms": themes_frame(themes), "matches": matches, "counts": counts,
+        "sections": sections, "dispersion": disp,
+        "cooccurrence": cooccurrence(matches[matches.theme.isin(topical)], corpus.paragraphs,
+                                     topical, float(settings["alpha"])),
+        "keyness": key,
+        "summary": theme_summary(themes, counts, lmap),
+        "profile": theme_profile(counts, key, lmap),
     }
 
 
 # --------------------------------------------------------------------------- report summaries
-
-def dictionary_summary(themes: list[Theme], counts: pd.DataFrame) -> pd.DataFrame:
-    """One row per theme: its terms, total matches and documents mentioning it."""
-    tot = counts.groupby("theme", sort=False).agg(matches=("count", "sum"),
-                                                  documents=("count", lambda c: int((c > 0).sum())))
-    return pd.DataFrame([{
-        "theme": t.name, "terms": ", ".join(t.terms),
-        "matches": int(tot.loc[t.name, "matches"]) if t.name in tot.index else 0,
-        "documents": int(tot.loc[t.name, "documents"]) if t.name in tot.index else 0,
-    } for t in themes], columns=["theme", "terms", "matches", "documents"])
-
-
-def strongest_leanings(counts: pd.DataFrame, min_count: int = 3) -> pd.DataFrame:
-    """For each document, the theme it uses most above the corpus rate.
-
-    Parameters
-    ----------
-    counts : pandas.DataFrame
-        From :func:`theme_counts`.
-    min_count : int
-        Themes with fewer matches in the document are not considered, so a
-        single stray match cannot top the list.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per document that has such a theme (columns of
-        :func:`leaning`), in document order.
-    """
-    lean = leaning(counts)
-    lean = lean[(lean["count"] >= min_count) & lean.ratio.notna()]
-    top = lean.groupby("doc_id", sort=False).head(1)
-    order = {d: i for i, d in enumerate(dict.fromkeys(counts.doc_id))}
-    return top.sort_values("doc_id", key=lambda s: s.map(order)).reset_index(drop=True)
-
 
 def kwic_sample(matches: pd.DataFrame, pairs: pd.DataFrame, n: int = 2) -> pd.DataFrame:
     """Up to `n` evidence rows for each (doc_id, theme) pair in `pairs`, spread over the document.

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -28,7 +30,10 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 from analysis import corpus_from_params, corpus_summary, document_stats, load_params
-from analysis.narrate import esc, join, md, number, plural, table, warnings_note
+from analysis.config import PROJECT_ROOT
+from analysis.findings.overview import overview_findings
+from analysis.labels import document_labels, label_map
+from analysis.narrate import esc, hover, join, md, number, plural, table, warnings_note
 from analysis.plots import (apply_style, plot_document_lengths, plot_section_lengths,
                             plot_sentence_lengths)
 from analysis.stats import outline, section_length_summary, stats_table
@@ -37,6 +42,9 @@ params = load_params(params_file)
 corpus = corpus_from_params(params, corpus_dir)
 stats = document_stats(corpus, mattr_window=params["overview"]["mattr_window"])
 summary = corpus_summary(stats)
+doc_labels = document_labels(corpus.documents, params.get("documents"), PROJECT_ROOT)
+labels = label_map(doc_labels)
+findings = overview_findings(stats.assign(label=stats.doc_id.map(labels)))
 apply_style()
 display(md(warnings_note(corpus.warnings)))
 
@@ -48,13 +56,20 @@ display(md(
     f"The corpus holds {plural(summary['documents'], 'document')} with "
     f"{plural(summary['words'], 'word')} in {plural(summary['sentences'], 'sentence')} "
     f"and {plural(summary['sections'], 'headed section')}. "
-    f"The longest document is *{esc(corpus.doc(summary['longest']).title)}* "
-    f"({esc(summary['longest'])}, {number(stats.words.max(), 0)} words); the shortest is "
-    f"*{esc(corpus.doc(summary['shortest']).title)}* ({esc(summary['shortest'])}, "
-    f"{number(stats.words.min(), 0)} words). "
-    "Table 1 gives the statistics for each document."
+    + " ".join(findings[k].text(escape=esc) for k in ("overview.longest", "overview.shortest")
+               if k in findings.keys())
+    + " Table 1 names each document by a letter and a short title, the names the reports use; "
+    "Table 2 gives the statistics for each document."
 ))
-display(table(stats_table(stats), caption="Table 1. Statistics per document", digits=2))
+display(hover(table(doc_labels[["label", "title", "file"]].rename(
+    columns={"label": "Document", "title": "Title", "file": "File"}),
+    caption="Table 1. The documents: the name used in the reports, the title and the file"),
+    "Document", doc_labels.doc_id))
+display(table(stats_table(stats).assign(Document=stats.doc_id.map(labels)),
+              caption="Table 2. Statistics per document", digits=2)
+        # Labels wrap between words, not inside them; a smaller font keeps the table on the page.
+        .set_properties(subset=["Document"], **{"overflow-wrap": "normal"})
+        .set_table_styles([{"selector": "", "props": [("font-size", "7.5pt")]}], overwrite=False))
 display(md(
     "*Words* counts word tokens in sentences (headings excluded). *MATTR* is the moving-average "
     f"type/token ratio over {params['overview']['mattr_window']}-word windows and *MTLD* the "
@@ -64,7 +79,7 @@ display(md(
 ))
 
 # %%
-ax = plot_document_lengths(stats)
+ax = plot_document_lengths(stats, labels=labels)
 plt.show()
 display(md(
     f"Figure 1. Words per document. The longest document is "
@@ -75,17 +90,17 @@ display(md(
 # ## Sentences
 
 # %%
-ax = plot_sentence_lengths(corpus.sentences)
+ax = plot_sentence_lengths(corpus.sentences, labels=labels)
 plt.show()
 longest_sd = stats.loc[stats.sd_sentence_words.idxmax()]
 display(md(
     f"Figure 2. Words per sentence in each document (box: middle half; whiskers: 1.5 × the "
     f"interquartile range). Sentences average {number(summary['mean_sentence_words'])} words "
-    f"across the corpus. Sentence length varies most in {esc(longest_sd.doc_id)} "
+    f"across the corpus. Sentence length varies most in {esc(labels[longest_sd.doc_id])} "
     f"(standard deviation {number(longest_sd.sd_sentence_words)} words). "
-    f"The most readable document by Flesch score is {esc(summary['most_readable'])} "
+    f"The most readable document by Flesch score is {esc(labels[summary['most_readable']])} "
     f"({number(stats.flesch_reading_ease.max())}) and the least readable is "
-    f"{esc(summary['least_readable'])} ({number(stats.flesch_reading_ease.min())})."
+    f"{esc(labels[summary['least_readable']])} ({number(stats.flesch_reading_ease.min())})."
 ))
 
 # %% [markdown]
@@ -94,13 +109,13 @@ display(md(
 # %%
 sections = corpus.sections
 sec = section_length_summary(sections)
-ax = plot_section_lengths(sections)
+ax = plot_section_lengths(sections, labels=labels)
 plt.show()
 display(md(
     f"Figure 3. Words per section, one dot per section. Sections run from "
     f"{plural(int(sec['min_words']), 'word')} to {plural(int(sec['max_words']), 'word')}, "
     f"with a median of {number(sec['median_words'], 0)}. "
-    + (f"The longest section is “{esc(sec['longest_heading'])}” in {esc(sec['longest_doc'])}."
+    + (f"The longest section is “{esc(sec['longest_heading'])}” in {esc(labels[sec['longest_doc']])}."
        if sec["longest_heading"] else "")
 ))
 
@@ -113,7 +128,7 @@ display(md(
 # %%
 for doc in corpus.docs:
     frame = outline(corpus, doc.doc_id)
-    display(table(frame, caption=f"{doc.doc_id}: {doc.title}", digits=0))
+    display(table(frame, caption=f"{labels[doc.doc_id]}: {doc.title}", digits=0))
 
 # %% [markdown]
 # ## What this means

@@ -10,7 +10,8 @@ from analysis.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "themes"
 FILES = {"theme_counts.csv", "theme_matches.csv", "theme_section_counts.csv",
-         "theme_dispersion.csv", "theme_cooccurrence.csv", "keyness.csv", "theme_terms.csv"}
+         "theme_dispersion.csv", "theme_cooccurrence.csv", "keyness.csv", "theme_terms.csv",
+         "theme_summary.csv", "theme_profile.csv", "theme_findings.csv"}
 
 
 def test_user_dictionary(tmp_path, capsys):

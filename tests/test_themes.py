@@ -17,7 +17,7 @@ from analysis.config import DEFAULT_THEMES_FILE, PROJECT_ROOT
 from analysis.corpus import Corpus, parse_document
 from analysis.keyness import (cooccurrence, g2_threshold, gries_dp, keyness, keyness_table,
                               log_likelihood, log_ratio, top_keyness)
-from analysis.themes import (analyse_themes, compile_term, find_matches, leaning, load_dropped,
+from analysis.themes import (analyse_themes, compile_term, find_matches, load_dropped,
                              load_themes, match_text, parse_themes, theme_counts, theme_settings)
 
 FIX = Path(__file__).parent / "fixtures" / "themes"
@@ -238,15 +238,22 @@ def test_default_dictionary_lists_dropped_terms():
     assert load_dropped(FIX / "bad_yaml.yaml") == {}
 
 
-def test_leaning(fixture_result):
-    _, r = fixture_result
-    lean = leaning(r["counts"])
-    # A theme found only in beta (22 of the corpus's 69 words) leans most: ratio 69/22.
-    top = lean.iloc[0]
-    assert top.doc_id == "beta" and top.ratio == pytest.approx(69 / 22)
-    # gender occurs only in alpha (3 in 26 words; corpus 3 in 69): ratio 69/26
-    g = lean[(lean.doc_id == "alpha") & (lean.theme == "gender")].iloc[0]
-    assert g.ratio == pytest.approx((3 / 26) / (3 / 69))
+def test_baseline_subjects_parse_first_and_flagged():
+    themes = parse_themes({"baseline": {"peace": ["peacekeep*"]}, "themes": {"g": ["gender"]}})
+    assert [(t.name, t.baseline) for t in themes] == [("peace", True), ("g", False)]
+    with pytest.raises(InputError, match="'g' is listed twice"):
+        parse_themes({"baseline": {"g": ["x"]}, "themes": {"g": ["gender"]}})
+    with pytest.raises(InputError, match="'baseline:' must be a mapping"):
+        parse_themes({"baseline": ["x"], "themes": {"g": ["gender"]}})
+
+
+def test_default_dictionary_baseline_subjects(real_result):
+    _, r = real_result
+    base = r["summary"][r["summary"].group == "baseline"].set_index("theme")
+    assert list(base.index) == ["peacekeeping", "security sector reform"]
+    # Body text only (headings excluded): 290 of the 324 "peacekeep*" in the files, and
+    # 113 of the 133 "security sector reform*" + "SSR".
+    assert base.matches.to_dict() == {"peacekeeping": 290, "security sector reform": 113}
 
 
 # --------------------------------------------------------------------------- keyness
@@ -361,7 +368,7 @@ def test_real_corpus_keyness_and_cooccurrence_shapes(real_result):
     assert set(k.doc_id) == set(corpus.doc_ids)
     assert (k.g2 >= 0).all()
     assert (k.significant == (k.p_value < 0.01)).all()
-    n = len(r["themes"])
+    n = len([t for t in r["themes"] if not t.baseline])   # baseline subjects are not paired
     assert len(r["cooccurrence"]) == n * (n - 1) // 2
 
 
@@ -369,24 +376,35 @@ def test_real_corpus_keyness_and_cooccurrence_shapes(real_result):
 
 def test_report_summaries(fixture_result):
     from analysis.keyness import keyness_summary
-    from analysis.themes import dictionary_summary, kwic_sample, strongest_leanings
+    from analysis.themes import kwic_sample
 
     _, r = fixture_result
-    summ = dictionary_summary(r["themes"], r["counts"]).set_index("theme")
+    summ = r["summary"].set_index("theme")
     assert summ.loc["gender", "matches"] == 3 and summ.loc["gender", "documents"] == 1
     assert summ.loc["training and capacity building", "terms"] == "train*, capacity building"
-    lean = strongest_leanings(r["counts"], min_count=3)
-    # alpha: training (5 in 26 words; corpus 5 in 69) beats gender (3 of 3: same ratio, fewer);
-    # beta: funding, 4 in 22 words, all of the corpus's 4: ratio 69/22.
-    assert dict(zip(lean.doc_id, lean.theme)) == {"alpha": "training and capacity building",
-                                                  "beta": "funding"}
-    sample = kwic_sample(r["matches"], lean, n=2)
+    assert summ.loc["gender", "max_document"] == "A: Training and Capacity"
+    # training (5) ranks first, funding (4) second, gender and security sector reform (3) next
+    # in dictionary order.
+    assert summ["rank"].dropna().astype(int).to_dict() == {
+        "training and capacity building": 1, "funding": 2, "gender": 3,
+        "security sector reform": 4, "reform": 5, "war": 6}
+    prof = r["profile"].set_index("doc_id")
+    # alpha: training, 5 in 26 words, is both the most frequent and (only theme significant at
+    # 0.01, G² 9.76) the most distinctive; beta: funding, 4 of the corpus's 4 matches.
+    assert prof.frequent_theme.fillna("none").to_dict() == {
+        "alpha": "training and capacity building", "beta": "funding", "gamma": "none"}
+    assert prof.loc["beta", "distinctive_theme"] == "funding"
+    assert prof.loc["beta", "distinctive_only_here"] and pd.isna(prof.loc["beta", "distinctive_ratio"])
+    pairs = r["profile"].dropna(subset=["frequent_theme"]).rename(columns={"frequent_theme": "theme"})
+    sample = kwic_sample(r["matches"], pairs, n=2)
     assert len(sample) == 4
     # spread over the document: the first and the last funding match of beta
     fund = sample[sample.theme == "funding"]
     assert list(fund.start) == sorted(r["matches"].query("theme == 'funding'").start)[::3]
     ks = keyness_summary(r["keyness"], 3).set_index("doc_id")
     assert ks.loc["gamma", "themes"] == "–"
+    # one multiplier: nobody else uses funding, so it reads "only here", not a ratio
+    assert ks.loc["beta", "themes"].startswith("funding (only here)")
 
 
 def test_kwic_table_escapes_and_highlights():
@@ -411,6 +429,13 @@ def test_figures_draw(fixture_result):
                                        plot_theme_heatmap)
 
     _, r = fixture_result
+    labels = {"alpha": "A: Alpha", "beta": "B: Beta", "gamma": "C: Gamma"}
+    ax = plot_theme_heatmap(r["counts"], labels=labels,
+                            highlight=[("alpha", "training and capacity building")])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A: Alpha", "B: Beta", "C: Gamma"]
+    assert len(ax.patches) == 1   # the one outlined cell
+    ax = plot_dispersion(r["matches"], labels=labels)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A: Alpha", "B: Beta"]
     for ax in (plot_theme_heatmap(r["counts"]), plot_dispersion(r["matches"]),
                plot_cooccurrence(r["cooccurrence"]),
                plot_keyness(r["keyness"][r["keyness"].kind == "theme"], "alpha")):

@@ -14,7 +14,18 @@ Writes:
   keyness.csv               doc_id, kind (theme|word|bigram), item, count, count_rest,
                             size, size_rest, per_1k, per_1k_rest, g2, log_ratio, p_value,
                             significant, direction
-  theme_terms.csv           the dictionary used: theme, term
+  theme_terms.csv           the dictionary used: theme, term, baseline
+  theme_summary.csv         one row per theme: theme, group (baseline|theme), terms, matches,
+                            per_1k_words, documents, documents_total, min_per_1k,
+                            min_document, max_per_1k, max_document, rank
+  theme_profile.csv         one row per document: its most frequent and most distinctive
+                            theme (baseline subjects left out), with counts, rates,
+                            the rate ratio against the other documents and G²
+  theme_findings.csv        the report's statements, each with its values and the rows
+                            of the files above that back it
+
+Baseline subjects (the dictionary's optional 'baseline:' group, e.g. peacekeeping)
+are counted in theme_counts.csv but left out of keyness, co-occurrence and rankings.
 
 The dictionary format and matching rules are documented in analysis/themes.py
 and at the top of analysis/themes.yaml (the default dictionary).
@@ -44,6 +55,8 @@ def add_arguments(parser) -> None:
 def run(corpus, params, args) -> dict:
     """Compute every theme table."""
     from ..errors import InputError
+    from ..findings import findings_frame
+    from ..findings.themes import theme_findings
     from ..themes import analyse_themes, theme_settings
 
     settings = theme_settings(params)
@@ -65,4 +78,7 @@ def run(corpus, params, args) -> dict:
         "theme_cooccurrence.csv": result["cooccurrence"],
         "keyness.csv": result["keyness"],
         "theme_terms.csv": result["terms"],
+        "theme_summary.csv": result["summary"],
+        "theme_profile.csv": result["profile"],
+        "theme_findings.csv": findings_frame(theme_findings(result)),
     }

@@ -7,27 +7,35 @@ import seaborn as sns
 from .style import finish, new_axes
 
 
-def plot_document_lengths(stats, ax=None):
-    """Horizontal bars of words per document, from :func:`analysis.stats.document_stats`."""
+def _named(frame, labels):
+    """`frame` with a ``document`` column: the readable label of each doc_id (else the id)."""
+    return frame.assign(document=frame.doc_id.map(lambda d: (labels or {}).get(d, d)))
+
+
+def plot_document_lengths(stats, ax=None, labels=None):
+    """Horizontal bars of words per document, from :func:`analysis.stats.document_stats`.
+
+    `labels` (``doc_id -> label``) names the documents.
+    """
     ax = new_axes(ax, figsize=(8, 0.5 * len(stats) + 1.5))
-    sns.barplot(data=stats, y="doc_id", x="words", ax=ax, color=sns.color_palette()[0])
+    sns.barplot(data=_named(stats, labels), y="document", x="words", ax=ax, color=sns.color_palette()[0])
     for container in ax.containers:
         ax.bar_label(container, fmt="{:,.0f}", padding=3, fontsize=9)
     ax.margins(x=0.12)
     return finish(ax, "Length of each document", "Words", "Document")
 
 
-def plot_sentence_lengths(sentences, ax=None):
+def plot_sentence_lengths(sentences, ax=None, labels=None):
     """Box plots of words per sentence for each document, from ``Corpus.sentences``."""
     ax = new_axes(ax, figsize=(8, 0.5 * sentences.doc_id.nunique() + 1.5))
-    sns.boxplot(data=sentences, y="doc_id", x="words", ax=ax, color=sns.color_palette()[1],
+    sns.boxplot(data=_named(sentences, labels), y="document", x="words", ax=ax, color=sns.color_palette()[1],
                 fliersize=2)
     return finish(ax, "Sentence length by document", "Words per sentence", "Document")
 
 
-def plot_section_lengths(sections, ax=None):
+def plot_section_lengths(sections, ax=None, labels=None):
     """Strip plot of words per section for each document, from ``Corpus.sections``."""
     ax = new_axes(ax, figsize=(8, 0.5 * sections.doc_id.nunique() + 1.5))
-    sns.stripplot(data=sections, y="doc_id", x="words", ax=ax, color=sns.color_palette()[2],
+    sns.stripplot(data=_named(sections, labels), y="document", x="words", ax=ax, color=sns.color_palette()[2],
                   size=6, alpha=0.8, jitter=0.15)
     return finish(ax, "Section length by document", "Words per section", "Document")

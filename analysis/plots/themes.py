@@ -10,6 +10,7 @@ import textwrap
 
 import numpy as np
 import seaborn as sns
+from matplotlib.patches import Rectangle
 
 from .style import DIVERGING, SEQUENTIAL, finish, new_axes, short_label
 
@@ -18,29 +19,66 @@ def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
-def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = ".1f"):
-    """Annotated documents x themes heatmap, from :func:`analysis.themes.theme_counts`.
+def _name(doc_id: str, labels: dict | None, width: int = 14) -> str:
+    """A document's readable label, else its id shortened."""
+    return labels[doc_id] if labels and doc_id in labels else short_label(doc_id, width)
+
+
+def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = ".1f",
+                       labels: dict | None = None, highlight=None):
+    """Annotated themes x documents heatmap, from :func:`analysis.themes.theme_counts`.
 
     Themes are rows (long names fit), documents are columns; each cell shows `value`.
+    Baseline subjects (``baseline`` column) come first, marked "(shared)" and set
+    apart by a line; the colour scale is fitted to the other themes, so the shared
+    subjects, far more frequent, do not wash them out (their cells saturate, the
+    numbers stay exact).
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+    value : str
+    ax : matplotlib Axes, optional
+    fmt : str
+        Number format of the annotations.
+    labels : dict, optional
+        ``doc_id -> label`` for the column names.
+    highlight : iterable of (doc_id, theme), optional
+        Cells to outline, e.g. each document's most frequent theme.
     """
     themes = list(dict.fromkeys(counts.theme))
     docs = list(dict.fromkeys(counts.doc_id))
     wide = counts.pivot(index="theme", columns="doc_id", values=value).loc[themes, docs]
-    ax = new_axes(ax, figsize=(min(2.0 + 1.25 * len(docs), 9.5), 0.42 * len(themes) + 1.8))
+    base = (set(counts.theme[counts["baseline"].astype(bool)]) if "baseline" in counts
+            else set())
+    n_base = sum(t in base for t in themes)
+    topical = wide.iloc[n_base:]
+    vmax = float(np.nanmax(topical.to_numpy())) if topical.size else None
+    ax = new_axes(ax, figsize=(min(2.6 + 1.3 * len(docs), 10), 0.42 * len(themes) + 2.2))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=fmt, annot_kws={"fontsize": 8},
-                linewidths=0.5, linecolor="white",
+                linewidths=0.5, linecolor="white", vmin=0, vmax=vmax or None,
                 cbar_kws={"label": "Matches per 1,000 words" if value == "per_1k_words" else value,
                           "shrink": 0.7})
-    ax.set_yticklabels([_wrap(t) for t in themes], rotation=0, fontsize=8.5)
-    ax.set_xticklabels([short_label(d) for d in docs], rotation=30, ha="right", fontsize=8.5)
+    ax.set_yticklabels([_wrap(t + (" (shared)" if t in base else "")) for t in themes],
+                       rotation=0, fontsize=8.5)
+    ax.set_xticklabels([_wrap(_name(d, labels), 16) for d in docs], rotation=30, ha="right",
+                       fontsize=8.5)
+    if n_base and n_base < len(themes):
+        ax.axhline(n_base, color="0.2", lw=1.6)
+    for d, t in (highlight or []):
+        if d in docs and t in themes:
+            ax.add_patch(Rectangle((docs.index(d), themes.index(t)), 1, 1, fill=False,
+                                   edgecolor="#d55e00", lw=2.2, clip_on=False))
+    ax.grid(False)
     return finish(ax, "Theme rates by document", "Document", "Theme")
 
 
-def plot_dispersion(matches, themes=None, docs=None, ax=None):
+def plot_dispersion(matches, themes=None, docs=None, ax=None, labels: dict | None = None):
     """Where each theme occurs: one tick per match at its relative position (0-1).
 
     Themes are rows; within a row each document has its own lane and colour.
-    Draws from :func:`analysis.themes.find_matches` (column ``position``).
+    Draws from :func:`analysis.themes.find_matches` (column ``position``);
+    `labels` (``doc_id -> label``) names the documents in the legend.
     """
     themes = list(themes) if themes is not None else list(dict.fromkeys(matches.theme))
     docs = list(docs) if docs is not None else list(dict.fromkeys(matches.doc_id))
@@ -54,15 +92,16 @@ def plot_dispersion(matches, themes=None, docs=None, ax=None):
         x = sub.position[sub.theme.isin(themes)].to_numpy()
         base = y0 - 0.4 + j * lane
         ax.vlines(x, base + 0.1 * lane, base + 0.9 * lane, color=colors[j], lw=1.3,
-                  label=short_label(d, 18))
+                  label=_name(d, labels, 18))
     for i in range(1, len(themes)):
         ax.axhline(i - 0.5, color="0.85", lw=0.6)
     ax.set_yticks(range(len(themes)), [_wrap(t, 32) for t in themes], fontsize=8.5)
     ax.set_ylim(len(themes) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.grid(axis="y", visible=False)
-    ax.legend(title="Document", fontsize=8, title_fontsize=8.5, loc="upper left",
-              bbox_to_anchor=(1.01, 1), frameon=False)
+    # Below the plot: readable labels are long and would squeeze it from the side.
+    ax.legend(title="Document", fontsize=8, title_fontsize=8.5, loc="upper center",
+              bbox_to_anchor=(0.5, -0.09), ncol=2, frameon=False)
     return finish(ax, "Where each theme occurs", "Relative position in document (0 = start, 1 = end)",
                   "Theme")
 
@@ -100,7 +139,7 @@ def plot_cooccurrence(cooc, themes=None, ax=None):
     return finish(ax, "Themes that share paragraphs", "Theme", "Theme")
 
 
-def plot_keyness(table, doc_id: str, n: int = 10, ax=None):
+def plot_keyness(table, doc_id: str, n: int = 10, ax=None, labels: dict | None = None):
     """Horizontal bars of log ratio for one document's top items by G², from a keyness table.
 
     `table` holds the rows to draw (e.g. :func:`analysis.keyness.top_keyness`
@@ -113,5 +152,5 @@ def plot_keyness(table, doc_id: str, n: int = 10, ax=None):
     ax.set_yticks(range(len(t)), [_wrap(i, 30) for i in t["item"]], fontsize=8.5)
     ax.invert_yaxis()
     ax.axvline(0, color="0.3", lw=0.8)
-    return finish(ax, f"Distinctive items: {short_label(doc_id, 24)}",
+    return finish(ax, f"Distinctive items: {_name(doc_id, labels, 24)}",
                   "Log ratio (log2 of relative frequency, document vs rest)", "Item")
