@@ -36,8 +36,8 @@ from analysis.narrate import esc, join, md, number, percent, plural, table, warn
 from analysis.plots.style import apply_style
 from analysis.plots.topics import (plot_doc_similarity, plot_doc_topics, plot_k_scan,
                                    plot_top_terms, plot_topic_flow, plot_topic_map)
-from analysis.topic_cache import cached_k_scan
-from analysis.topic_diagnostics import compare_methods
+from analysis.topics import cached_k_scan
+from analysis.topics import compare_methods
 from analysis.topics import (analyse_topics, dominant_topics, method_verdict, scale_check,
                              time_fit, topic_switches)
 

@@ -17,7 +17,7 @@ Writes:
 
 With fewer than 50 documents (topics.auto_unit_min_docs) the model is fitted on
 paragraphs and aggregated to documents. k comes from the k-scan rule documented
-in analysis/topic_diagnostics.py unless --n-topics fixes it. The k-scan is
+in analysis/topics/scan.py unless --n-topics fixes it. The k-scan is
 cached under .cache/topics/ (keyed by a hash of the texts and settings).
 """
 
@@ -64,7 +64,7 @@ def run(corpus, params, args) -> dict:
     """Fit the topic model and return every table."""
     import pandas as pd
 
-    from ..topic_cache import cached_k_scan
+    from ..topics import cached_k_scan
     from ..topics import analyse_topics
 
     use_cache = not getattr(args, "no_cache", False)

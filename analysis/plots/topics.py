@@ -155,7 +155,7 @@ def plot_k_scan(k_scan, chosen_k: int | None = None, min_stability: float | None
     Parameters
     ----------
     k_scan : pandas.DataFrame
-        From :func:`analysis.topic_diagnostics.k_scan`.
+        From :func:`analysis.topics.scan.k_scan`.
     chosen_k : int, optional
         Marked with a vertical line.
     min_stability : float, optional
