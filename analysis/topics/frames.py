@@ -250,12 +250,12 @@ def topic_concentration(doc_topics: pd.DataFrame, doc_words: pd.Series) -> pd.Da
         "max_share_elsewhere": np.maximum(elsewhere, 0.0)}, columns=CONCENTRATION_COLUMNS)
 
 
-REPRESENTATIVE_COLUMNS = ["topic", "rank", "unit_id", "doc_id", "doc_label", "section", "heading",
+REPRESENTATIVE_COLUMNS = ["topic", "label", "rank", "unit_id", "doc_id", "doc_label", "section", "heading",
                           "share", "fit", "score", "words", "text"]
 
 
-def representatives(shares: np.ndarray, fit: np.ndarray, units: pd.DataFrame, n: int = 2,
-                    min_share: float = 0.5) -> pd.DataFrame:
+def representatives(shares: np.ndarray, fit: np.ndarray, units: pd.DataFrame, labels: list[str],
+                    n: int = 2, min_share: float = 0.5) -> pd.DataFrame:
     """The paragraphs that best show each topic.
 
     A paragraph represents a topic when the topic holds at least `min_share`
@@ -275,6 +275,8 @@ def representatives(shares: np.ndarray, fit: np.ndarray, units: pd.DataFrame, n:
     units : pandas.DataFrame
         ``unit_id``, ``doc_id``, ``section``, ``heading``, ``words``, ``text``
         and optionally ``doc_label``.
+    labels : list of str
+        Topic labels.
     n : int
         Paragraphs per topic.
     min_share : float
@@ -282,7 +284,7 @@ def representatives(shares: np.ndarray, fit: np.ndarray, units: pd.DataFrame, n:
     Returns
     -------
     pandas.DataFrame
-        ``topic``, ``rank``, ``unit_id``, ``doc_id``, ``doc_label``,
+        ``topic``, ``label``, ``rank``, ``unit_id``, ``doc_id``, ``doc_label``,
         ``section``, ``heading``, ``share``, ``fit``, ``score``, ``words``,
         ``text``; sorted by topic and rank.
     """
@@ -300,7 +302,7 @@ def representatives(shares: np.ndarray, fit: np.ndarray, units: pd.DataFrame, n:
         idx = idx[np.argsort(-score[idx], kind="stable")[:n]]
         pick = units.iloc[idx]
         frames.append(pd.DataFrame({
-            "topic": t + 1, "rank": np.arange(1, len(idx) + 1), "unit_id": pick["unit_id"].to_numpy(),
+            "topic": t + 1, "label": labels[t], "rank": np.arange(1, len(idx) + 1), "unit_id": pick["unit_id"].to_numpy(),
             "doc_id": pick["doc_id"].to_numpy(),
             "doc_label": (pick["doc_label"] if "doc_label" in pick else pick["doc_id"]).to_numpy(),
             "section": pick["section"].to_numpy(), "heading": pick["heading"].to_numpy(),

@@ -136,6 +136,7 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     res.labels = labels = topic_labels(model, s["labels"])
     if k + 1 in set(scan["k"]):
         res.k_next = S.next_k_split(texts, s, model, k + 1, counts=counts, vocabulary=vocab)
+        res.k_next["parent_label"] = [labels[t - 1] for t in res.k_next["parent_topic"]]
 
     # ---- units, documents, sections
     shares, lengths = model.unit_topics_, model.unit_lengths_
@@ -161,7 +162,7 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
         ref = vocab.transform(para_units["text"].tolist())
         para_shares = model.transform(para_units["text"])
         fit = model.fit_quality(para_units["text"])
-    res.representatives = representatives(para_shares, fit, para_units, int(s["representative_n"]),
+    res.representatives = representatives(para_shares, fit, para_units, labels, int(s["representative_n"]),
                                           float(s["representative_min_share"]))
     doc_words = pd.Series(lengths).groupby(units["doc_id"].to_numpy()).sum()
     res.topic_diagnostics = _diagnostics(model, s, labels, ref, per_topic, res, doc_words)

@@ -184,7 +184,8 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a @ b.T
 
 
-NEXT_K_COLUMNS = ["k", "topic", "stability", "parent_topic", "parent_similarity", "split"]
+NEXT_K_COLUMNS = ["k", "topic", "stability", "parent_topic", "parent_similarity", "split",
+                  "sibling_similarity"]
 
 
 def next_k_split(texts, settings: dict, model: TopicModel, k: int, counts=None,
@@ -214,8 +215,10 @@ def next_k_split(texts, settings: dict, model: TopicModel, k: int, counts=None,
     pandas.DataFrame
         One row per topic of the `k` model, ordered by prevalence: ``k``,
         ``topic`` (1-based), ``stability``, ``parent_topic`` (1-based topic
-        of `model`), ``parent_similarity`` and ``split``. Empty when the
-        data cannot support `k` topics.
+        of `model`), ``parent_similarity``, ``split`` (another new topic has
+        the same parent) and ``sibling_similarity`` (the largest
+        ``parent_similarity`` of those other topics; NaN without a split).
+        Empty when the data cannot support `k` topics.
     """
     if counts is None or vocabulary is None:
         vocabulary = Vocabulary.from_settings(settings)
@@ -228,8 +231,11 @@ def next_k_split(texts, settings: dict, model: TopicModel, k: int, counts=None,
                                                         iterations(settings))[2]) for seed in seeds]
     per_topic, _ = topic_stability(runs)
     sim = _cosine(bigger.components_, model.components_)
-    parent = sim.argmax(axis=1)
-    shared = pd.Series(parent).duplicated(keep=False).to_numpy()
+    parent, best = sim.argmax(axis=1), sim.max(axis=1)
+    same = (parent[:, None] == parent[None, :]) & ~np.eye(k, dtype=bool)
+    sibling = np.where(same, best[None, :], -np.inf).max(axis=1)
     return pd.DataFrame({"k": k, "topic": np.arange(1, k + 1), "stability": per_topic,
-                         "parent_topic": parent + 1, "parent_similarity": sim.max(axis=1),
-                         "split": shared}, columns=NEXT_K_COLUMNS)
+                         "parent_topic": parent + 1, "parent_similarity": best,
+                         "split": same.any(axis=1),
+                         "sibling_similarity": np.where(same.any(axis=1), sibling, np.nan)},
+                        columns=NEXT_K_COLUMNS)

@@ -27,7 +27,7 @@ TOPIC_DEFAULTS: dict = {
     "scale_docs": 5000,            # size of the synthetic corpus used to time fitting
     "weak_coherence": 0.05,        # a topic whose NPMI coherence is below this is flagged weak
     "weak_stability": 0.7,         # ...and so is one whose stability across seeds is below this
-    "mirror_mass": 0.5,            # a topic mirrors a document when more of its text than this is there
+    "mirror_mass": 0.6,            # a topic mirrors a document when more of its text than this is there
     "representative_min_share": 0.5,  # a representative paragraph gives its topic at least this share
 }
 
@@ -76,6 +76,9 @@ def topic_settings(params: dict | None = None, **overrides) -> dict:
         raise InputError(f"--n-topics {s['n_topics']} is invalid: give a whole number >= 1")
     if not 0 < float(s["max_df"]) <= 1:
         raise InputError(f"topics.max_df {s['max_df']} must be a share in (0, 1]")
+    for key in ("weak_stability", "mirror_mass", "representative_min_share"):
+        if not 0 <= float(s[key]) <= 1:
+            raise InputError(f"topics.{key} {s[key]} must be a share between 0 and 1")
     s["labels"] = {int(k): str(v) for k, v in (s.get("labels") or {}).items()}
     return s
 
