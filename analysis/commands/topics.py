@@ -14,6 +14,8 @@ Writes (doc_label is the readable document label, e.g. "A: Peacekeeping and SSR"
                             representative_doc/doc_label/section/unit/share/text/units
   topic_representatives.csv topic, label, rank, unit_id, doc_id, doc_label, section, heading,
                             share, fit, score, words, text
+  topic_mass.csv            doc_id, doc_label, topic, label, share, mass, mass_share (where each
+                            topic's text lies: mass = share x modelled words)
   k_scan.csv                k, method, coherence, coherence_min, diversity, exclusivity,
                             stability, stability_min, error, seconds
   k_next_topics.csv         k, topic, stability, parent_topic, parent_similarity, split,

@@ -11,8 +11,10 @@ Keys:
 - ``topics.overview``: how many topics, in how many documents, from which units;
 - ``topics.topic.<n>``: each topic, its label, share and heaviest terms;
 - ``topics.document.<doc_id>``: each document's leading topic and the one after it;
-- ``topics.mirror.<n>`` / ``topics.mirror_none``: topics whose text lies mostly in one document;
-- ``topics.weak.<n>`` / ``topics.weak_none``: topics below the coherence or stability cut;
+- ``topics.mirror.<n>`` / ``topics.mirror_none``: topics whose text lies mostly in one document,
+  ``topics.mirror_summary`` (how many) and ``topics.shared_summary`` (the others);
+- ``topics.weak.<n>`` / ``topics.weak_none``: topics below the coherence or stability cut,
+  and ``topics.weak_summary`` (how many);
 - ``topics.k_choice`` and ``topics.k_next``: what the k-scan compared and what the next k did;
 - ``topics.representative.<n>``: the paragraph that shows each topic best, with its share.
 """
@@ -30,6 +32,8 @@ from .core import Evidence, Finding, Findings
 #: Values that are cuts from ``params.yaml`` (``topics:``), not rows of a CSV.
 SETTING_VALUES = ("n_seeds", "min_stability", "min_diversity", "coherence_tolerance",
                   "weak_coherence", "weak_stability", "mirror_mass")
+#: A value with this name counts the finding's evidence rows.
+COUNT_VALUE = "n_rows"
 
 
 def _row(frame: pd.DataFrame, column: str, value) -> pd.Series:
@@ -83,6 +87,21 @@ def _documents(t, s) -> list[Finding]:
     return out
 
 
+def _shared(t, s) -> Finding | None:
+    d = t["topic_diagnostics.csv"]
+    shared = d[~d["mirrors_document"].astype(bool)]
+    n, every = len(shared), len(shared) == len(d)
+    if n == 0:
+        return None
+    template = (("All {n_rows} topics are" if every else "The other {n_rows} topics are") if n > 1
+                else ("The one topic is" if every else "The other topic is"))
+    template += (" shared between documents: no single document holds more than "
+                 "{mirror_mass:.0%} of " + ("their" if n > 1 else "its") + " text. These are the "
+                 "subjects the corpus has in common.")
+    return Finding("topics.shared_summary", template, {COUNT_VALUE: n, "mirror_mass": s["mirror_mass"]},
+                   Evidence("topic_diagnostics.csv", "topic", tuple(int(x) for x in shared["topic"])))
+
+
 def _mirrors(t, s) -> list[Finding]:
     d = t["topic_diagnostics.csv"]
     mirror = d[d["mirrors_document"].astype(bool)]
@@ -91,6 +110,14 @@ def _mirrors(t, s) -> list[Finding]:
                         "No topic has more than {mirror_mass:.0%} of its text in one document: "
                         "every topic is shared between documents.",
                         {"mirror_mass": s["mirror_mass"]}, Evidence("topic_diagnostics.csv"))]
+    n = len(mirror)
+    summary = Finding("topics.mirror_summary", (
+        "{n_rows} topic mostly mirrors a single document" if n == 1 else
+        "{n_rows} topics mostly mirror a single document") + " (more than {mirror_mass:.0%} of "
+        "the topic's text lies there): for " + ("it" if n == 1 else "them") + " the model finds "
+        "what one essay is about rather than a subject the essays share.",
+        {COUNT_VALUE: n, "mirror_mass": s["mirror_mass"]},
+        Evidence("topic_diagnostics.csv", "topic", tuple(int(t) for t in mirror["topic"])))
     template = ("Topic {topic}, “{label}”, mostly mirrors one document: it makes up "
                 "{share_in_top_doc:.0%} of {top_doc_label}, which holds {mass_in_top_doc:.0%} of "
                 "all the text the model gives this topic (above the {mirror_mass:.0%} cut); in no "
@@ -99,7 +126,7 @@ def _mirrors(t, s) -> list[Finding]:
         "topic": "topic", "label": "label", "share_in_top_doc": "share_in_top_doc",
         "top_doc_label": "top_doc_label", "mass_in_top_doc": "mass_in_top_doc",
         "max_share_elsewhere": "max_share_elsewhere"}, s, file="topic_diagnostics.csv")
-        for _, r in mirror.iterrows()]
+        for _, r in mirror.iterrows()] + [summary]
 
 
 _WEAK = {
@@ -119,7 +146,14 @@ def _weak(t, s) -> list[Finding]:
                         "{weak_coherence:.2f} and a stability of at least {weak_stability:.2f}.",
                         {"weak_coherence": s["weak_coherence"], "weak_stability": s["weak_stability"]},
                         Evidence("topic_diagnostics.csv"))]
-    out = []
+    n = len(weak)
+    out = [Finding("topics.weak_summary", (
+        "{n_rows} topic is weak" if n == 1 else "{n_rows} topics are weak")
+        + " by the stated cuts (coherence below {weak_coherence:.2f} or stability below "
+        "{weak_stability:.2f}); " + ("its label and share are" if n == 1 else
+                                     "their labels and shares are") + " less reliable than the others'.",
+        {COUNT_VALUE: n, "weak_coherence": s["weak_coherence"], "weak_stability": s["weak_stability"]},
+        Evidence("topic_diagnostics.csv", "topic", tuple(int(t) for t in weak["topic"])))]
     for _, r in weak.iterrows():
         reasons = [_WEAK[k] for k in ("coherence", "stability") if k in str(r["weak_reason"])]
         template = ("Topic {topic}, “{label}”, is weak: " + ", and ".join(reasons)
@@ -219,13 +253,37 @@ def topic_findings(result: TopicResult, tables: dict | None = None) -> Findings:
     t = tables if tables is not None else topic_tables(result)
     s = result.settings
     out = Findings([_overview(t, s), *_topics(t, s), *_documents(t, s)])
-    out += _mirrors(t, s) + _weak(t, s)
+    out += _mirrors(t, s) + [f for f in [_shared(t, s)] if f is not None] + _weak(t, s)
     out.append(_k_choice(t, s))
     nxt = _k_next(t, s)
     if nxt is not None:
         out.append(nxt)
     out += _representatives(t, s)
     return out
+
+
+def prose(findings: Findings, *keys: str, escape=None, bullets: bool = False) -> str:
+    """The statements of the named findings, in the order of `keys`, as Markdown.
+
+    Parameters
+    ----------
+    findings : Findings
+    *keys : str
+        Finding keys; a key ending in "." names every finding under it
+        (``"topics.topic."`` is every topic). Keys without a finding are skipped.
+    escape : callable, optional
+        Applied to string values (e.g. :func:`analysis.narrate.esc`).
+    bullets : bool
+        One bullet per finding instead of one paragraph.
+
+    Returns
+    -------
+    str
+        Empty when no finding matches.
+    """
+    texts = [f.text(escape) for key in keys for f in findings
+             if f.key == key or (key.endswith(".") and f.key.startswith(key))]
+    return "\n".join(f"- {t}" for t in texts) if bullets else " ".join(texts)
 
 
 def finding_values_in_csv(finding: Finding, frame: pd.DataFrame) -> list[str]:
@@ -246,6 +304,9 @@ def finding_values_in_csv(finding: Finding, frame: pd.DataFrame) -> list[str]:
     ev = finding.evidence
     rows = (frame[frame[ev.column].astype(str).isin([str(r) for r in ev.rows])] if ev.column
             else frame)
+    if COUNT_VALUE in finding.values and finding.values[COUNT_VALUE] != len(rows):
+        return [f"{finding.key}: {COUNT_VALUE} = {finding.values[COUNT_VALUE]} but "
+                f"{len(rows)} evidence rows"]
     if ev.value_columns and rows.empty:
         return [f"{finding.key}: no evidence rows {ev.rows} in {ev.file}"]
     bad = []

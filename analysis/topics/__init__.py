@@ -23,7 +23,8 @@ The modules, each importing only those above it in this list:
 from .cache import cached_k_scan, scan_key
 from .diagnostics import diversity, exclusivity, match_topics, npmi_coherence, topic_stability
 from .frames import (aggregate_shares, doc_similarity, dominant_topics, representatives,
-                     topic_concentration, topic_map, topic_switches, topic_terms_frame)
+                     topic_concentration, topic_map, topic_mass, topic_switches,
+                     topic_terms_frame)
 from .labels import auto_labels, topic_labels
 from .model import TopicModel, factorize, iterations, normalize_rows
 from .pipeline import TopicResult, analyse_topics
@@ -40,6 +41,6 @@ __all__ = [
     "exclusivity", "factorize", "iterations", "k_range", "k_scan", "match_topics",
     "method_verdict", "next_k_split", "normalize_rows", "npmi_coherence", "representatives",
     "scale_check", "scan_key", "synthetic_texts", "time_fit", "topic_concentration",
-    "topic_labels", "topic_map", "topic_settings", "topic_stability", "topic_switches",
+    "topic_labels", "topic_map", "topic_mass", "topic_settings", "topic_stability", "topic_switches",
     "topic_terms_frame", "topic_units",
 ]

@@ -202,6 +202,29 @@ def topic_switches(section_topics: pd.DataFrame) -> pd.Series:
 
 
 
+def topic_mass(doc_topics: pd.DataFrame, doc_words: pd.Series) -> pd.DataFrame:
+    """Each topic's text divided among the documents (a topic's ``mass_share`` sums to 1).
+
+    Parameters
+    ----------
+    doc_topics : pandas.DataFrame
+        ``doc_id``, ``topic``, ``label``, ``share`` and optionally ``doc_label``.
+    doc_words : pandas.Series
+        Modelled words per document, indexed by ``doc_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        `doc_topics`'s columns plus ``mass`` (share x modelled words) and
+        ``mass_share`` (the document's part of the topic's mass).
+    """
+    frame = doc_topics.copy()
+    frame["mass"] = frame["share"] * frame["doc_id"].map(doc_words).fillna(0).to_numpy(dtype=float)
+    total = frame.groupby("topic")["mass"].transform("sum")
+    frame["mass_share"] = np.where(total > 0, frame["mass"] / total.where(total > 0, 1), 0.0)
+    return frame
+
+
 CONCENTRATION_COLUMNS = ["topic", "top_doc", "top_doc_label", "share_in_top_doc", "mass_in_top_doc",
                          "max_share_elsewhere"]
 

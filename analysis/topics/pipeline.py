@@ -16,7 +16,7 @@ from ..labels import document_labels, label_map
 from . import diagnostics as D
 from . import scan as S
 from .frames import (aggregate_shares, doc_similarity, dominant_topics, representatives,
-                     share_frame, topic_concentration, topic_map, topic_terms_frame)
+                     share_frame, topic_concentration, topic_map, topic_mass, topic_terms_frame)
 from .labels import auto_labels, topic_labels
 from .model import TopicModel, factorize, iterations
 from .settings import topic_settings
@@ -49,6 +49,7 @@ class TopicResult:
     leading_topics: pd.DataFrame | None = None
     topic_diagnostics: pd.DataFrame | None = None
     representatives: pd.DataFrame | None = None
+    topic_mass: pd.DataFrame | None = None
     k_scan: pd.DataFrame | None = None
     k_next: pd.DataFrame | None = None
     topic_map: pd.DataFrame | None = None
@@ -166,6 +167,7 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
                                           float(s["representative_min_share"]))
     doc_words = pd.Series(lengths).groupby(units["doc_id"].to_numpy()).sum()
     res.topic_diagnostics = _diagnostics(model, s, labels, ref, per_topic, res, doc_words)
+    res.topic_mass = topic_mass(res.doc_topics, doc_words)
     res.topic_terms = topic_terms_frame(model, labels, int(s["top_n"]))
     res.topic_map = topic_map(model, labels)
     sim = doc_similarity(res.doc_topics)

@@ -25,6 +25,7 @@ _EMPTY = {
     "topic_diagnostics.csv": ["topic", "label", "prevalence", "coherence", "exclusivity",
                               "stability", "top_terms", "weak", *CONCENTRATION_COLUMNS[1:]],
     "topic_representatives.csv": REPRESENTATIVE_COLUMNS,
+    "topic_mass.csv": ["doc_id", "doc_label", "topic", "label", "share", "mass", "mass_share"],
     "k_scan.csv": ["k", "method", "coherence", "diversity", "exclusivity", "stability"],
     "k_next_topics.csv": NEXT_K_COLUMNS + ["parent_label"],
     "topic_map.csv": ["topic", "label", "x", "y", "prevalence"],
@@ -83,6 +84,7 @@ def topic_tables(result: TopicResult, n_docs: int | None = None) -> dict[str, pd
         "leading_topics.csv": result.leading_topics,
         "topic_diagnostics.csv": result.topic_diagnostics,
         "topic_representatives.csv": result.representatives,
+        "topic_mass.csv": result.topic_mass,
         "k_scan.csv": result.k_scan,
         "k_next_topics.csv": (result.k_next if result.k_next is not None
                               else pd.DataFrame(columns=_EMPTY["k_next_topics.csv"])),
