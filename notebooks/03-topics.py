@@ -33,7 +33,7 @@ from IPython.display import display
 
 from analysis import corpus_from_params, load_params
 from analysis.findings.topics import prose, topic_findings
-from analysis.narrate import esc, md, table, warnings_note
+from analysis.narrate import esc, md, percent, table, warnings_note
 from analysis.plots.style import apply_style
 from analysis.plots.topics import (plot_doc_similarity, plot_doc_topics, plot_top_terms,
                                    plot_topic_flow, plot_topic_mass)
@@ -109,7 +109,8 @@ if result.ok:
 if result.ok:
     display(md(prose(findings, "topics.weak.", "topics.weak_none", escape=esc, bullets=True)))
     diag = result.topic_diagnostics
-    show = diag[["topic", "label", "prevalence", "coherence", "stability", "weak_reason"]]
+    show = diag[["topic", "label", "prevalence", "coherence", "stability", "weak_reason"]].copy()
+    show["prevalence"] = [percent(p) for p in show["prevalence"]]
     show = show.rename(columns={"prevalence": "share of text", "weak_reason": "weak by"})
     display(table(show, caption="Table 1. How far each topic can be trusted", digits=2))
 
@@ -118,16 +119,12 @@ if result.ok:
 #
 # For each topic, the paragraph that shows it best: among the paragraphs in which the topic
 # holds at least half of the text, the one whose words the topic accounts for most.
-# The share column says how much of the paragraph belongs to the topic.
 
 # %%
 if result.ok:
-    display(md(prose(findings, "topics.representative.", escape=esc, bullets=True)))
-    reps = result.representatives
-    reps = reps[reps["rank"] == 1][["topic", "label", "doc_label", "heading", "share", "text"]]
-    reps = reps.rename(columns={"doc_label": "document", "heading": "section",
-                                "text": "paragraph"})
-    display(table(reps, caption="Table 2. The paragraph that shows each topic best", digits=2))
+    for rep in result.representatives[result.representatives["rank"] == 1].itertuples():
+        display(md(prose(findings, f"topics.representative.{rep.topic}", escape=esc)
+                   + "\n\n> " + esc(rep.text)))
 
 # %% [markdown]
 # ## How the documents move through the topics

@@ -247,16 +247,18 @@ def plot_topic_mass(topic_mass, ax=None):
     wide = wide.reindex(columns=list(names)).sort_index(ascending=False)
     topics = _topic_names(topic_mass)[::-1]
     ax = new_axes(ax, figsize=(8.5, 0.45 * len(wide) + 2.0))
-    colors = sns.color_palette(n_colors=len(names))
+    # documents get a palette of their own, so no document colour reads as a topic colour
+    colors = sns.color_palette("blend:#1b3a4b,#b8d8d8", n_colors=max(len(names), 2))
     left = np.zeros(len(wide))
     for color, d in zip(colors, wide.columns):
         values = wide[d].to_numpy()
         ax.barh(range(len(wide)), values, left=left, color=color, label=short_label(names[d], 36),
                 edgecolor="white", linewidth=0.5)
+        dark = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2] < 0.5
         for y, (x0, v) in enumerate(zip(left, values)):
             if v >= 0.12:
                 ax.text(x0 + v / 2, y, f"{v:.0%}", ha="center", va="center", fontsize=8,
-                        color="white")
+                        color="white" if dark else "black")
         left += values
     ax.set_yticks(range(len(wide)), [textwrap.shorten(t, 40, placeholder="…") for t in topics],
                   fontsize=8)
