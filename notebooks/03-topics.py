@@ -90,8 +90,8 @@ if result.ok:
 
 # %%
 if result.ok:
-    display(md(prose(findings, "topics.mirror.", "topics.mirror_none", escape=esc,
-                     bullets=True)))
+    display(md(prose(findings, "topics.mirror.", "topics.mirror_none", "topics.mirror_skipped",
+                     escape=esc, bullets=True)))
     plot_topic_mass(result.topic_mass)
     plt.show()
     display(md("Figure 3. Where each topic's text lies: the part of all the text the model "

@@ -150,3 +150,37 @@ def test_representative_paragraph_is_made_of_the_topics_words():
     # and the finding quotes the chosen paragraph's share
     f = topic_findings(res)[f"topics.representative.{int(decoy.topic)}"]
     assert f.values["share"] == pytest.approx(chosen.share.iloc[0])
+
+
+@pytest.mark.parametrize("n_docs", [1, 2])
+def test_mirrors_are_not_assessed_with_fewer_than_three_documents(tmp_path, n_docs):
+    rng = np.random.default_rng(2)
+    docs = [parse_document(f"doc{i}", "Overview\n" + "\n".join(
+        " ".join(rng.choice(BLOCKS[p % 3], size=12)).capitalize() + "." for p in range(12)))
+        for i in range(n_docs)]
+    res = analyse_topics(Corpus(docs=docs), {"seed": 3, "topics": {"n_seeds": 3}}, n_topics=3)
+    found = topic_findings(res)
+    keys = found.keys()
+    assert "topics.mirror_skipped" in keys
+    assert not any(k.startswith(("topics.mirror.", "topics.shared")) or k == "topics.mirror_none"
+                   for k in keys)
+    expected = "the one document into" if n_docs == 1 else "the 2 documents into"
+    assert expected in found["topics.overview"].text()
+
+
+def test_fixed_k_findings_also_match_their_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    _write_corpus(tmp_path / "corpus", rng)
+    out = tmp_path / "out"
+    assert main(["topics", str(tmp_path / "corpus"), "--out", str(out), "--n-topics", "2",
+                 "--no-cache"]) == 0
+    findings = pd.read_csv(out / "topic_findings.csv", keep_default_na=False).set_index("key")
+    assert "fixed by the user" in findings.loc["topics.k_choice", "statement"]
+    assert "topics.k_next" not in findings.index
+    for key, row in findings.iterrows():
+        finding = Finding(key, row.template, json.loads(row["values"]),
+                          Evidence(row.evidence_file, row.evidence_column,
+                                   tuple(json.loads(row.evidence_rows)),
+                                   json.loads(row.value_columns)))
+        evidence = pd.read_csv(out / row.evidence_file, dtype=str, keep_default_na=False)
+        assert finding_values_in_csv(finding, evidence) == []

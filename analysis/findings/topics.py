@@ -11,7 +11,8 @@ Keys:
 - ``topics.overview``: how many topics, in how many documents, from which units;
 - ``topics.topic.<n>``: each topic, its label, share and heaviest terms;
 - ``topics.document.<doc_id>``: each document's leading topic and the one after it;
-- ``topics.mirror.<n>`` / ``topics.mirror_none``: topics whose text lies mostly in one document,
+- ``topics.mirror.<n>`` / ``topics.mirror_none`` / ``topics.mirror_skipped`` (fewer than three
+  documents): topics whose text lies mostly in one document,
   ``topics.mirror_summary`` (how many) and ``topics.shared_summary`` (the others);
 - ``topics.weak.<n>`` / ``topics.weak_none``: topics below the coherence or stability cut,
   and ``topics.weak_summary`` (how many);
@@ -26,6 +27,7 @@ import math
 import pandas as pd
 
 from ..topics.pipeline import TopicResult
+from ..topics.settings import MIN_DOCS_FOR_MIRRORS
 from ..topics.tables import topic_tables
 from .core import Evidence, Finding, Findings
 
@@ -55,7 +57,8 @@ def _plain(v):
 
 def _overview(t, s) -> Finding:
     row = t["topic_model.csv"].iloc[0]
-    template = ("The model divides the {n_docs} documents into {k} topics. It is fitted on "
+    docs = "the one document" if int(row["n_docs"]) == 1 else "the {n_docs} documents"
+    template = ("The model divides " + docs + " into {k} topics. It is fitted on "
                 "{n_units} {unit}s, and each document's shares are the length-weighted mean of "
                 "its {unit}s' shares.")
     return _finding("topics.overview", template, row, "", {
@@ -89,6 +92,8 @@ def _documents(t, s) -> list[Finding]:
 
 def _shared(t, s) -> Finding | None:
     d = t["topic_diagnostics.csv"]
+    if int(t["topic_model.csv"]["n_docs"].iloc[0]) < MIN_DOCS_FOR_MIRRORS:
+        return None
     shared = d[~d["mirrors_document"].astype(bool)]
     n, every = len(shared), len(shared) == len(d)
     if n == 0:
@@ -103,7 +108,12 @@ def _shared(t, s) -> Finding | None:
 
 
 def _mirrors(t, s) -> list[Finding]:
-    d = t["topic_diagnostics.csv"]
+    d, info = t["topic_diagnostics.csv"], t["topic_model.csv"].iloc[0]
+    if int(info["n_docs"]) < MIN_DOCS_FOR_MIRRORS:
+        return [_finding("topics.mirror_skipped", "With " + (
+            "only one document" if int(info["n_docs"]) == 1 else "only {n_docs} documents")
+            + f", whether a topic mirrors one document is not assessed (it needs at least "
+            f"{MIN_DOCS_FOR_MIRRORS}).", info, "", {"n_docs": "n_docs"}, file="topic_model.csv")]
     mirror = d[d["mirrors_document"].astype(bool)]
     if mirror.empty:
         return [Finding("topics.mirror_none",

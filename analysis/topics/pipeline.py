@@ -19,7 +19,7 @@ from .frames import (aggregate_shares, doc_similarity, dominant_topics, represen
                      share_frame, topic_concentration, topic_map, topic_mass, topic_terms_frame)
 from .labels import auto_labels, topic_labels
 from .model import TopicModel, factorize, iterations
-from .settings import topic_settings
+from .settings import MIN_DOCS_FOR_MIRRORS, topic_settings
 from .units import choose_unit, topic_units
 from .vocab import Vocabulary
 
@@ -221,7 +221,7 @@ def _diagnostics(model, s: dict, labels, ref, per_topic, res: TopicResult,
     conc = topic_concentration(res.doc_topics, doc_words)
     frame = frame.merge(conc, on="topic", how="left")
     frame["mirrors_document"] = (frame["mass_in_top_doc"] > float(s["mirror_mass"])) & \
-        (len(doc_words) >= 3)
+        (len(doc_words) >= MIN_DOCS_FOR_MIRRORS)
     first = res.representatives[res.representatives["rank"] == 1].set_index("topic")
     first = first.reindex(frame["topic"])
     frame["representative_doc"] = first["doc_id"].fillna("").to_numpy()

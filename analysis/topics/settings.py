@@ -31,6 +31,10 @@ TOPIC_DEFAULTS: dict = {
     "representative_min_share": 0.5,  # a representative paragraph gives its topic at least this share
 }
 
+#: Whether a topic mirrors one document is asked only with this many documents or more:
+#: with one or two, every topic sits mostly in one of them.
+MIN_DOCS_FOR_MIRRORS = 3
+
 METHODS = ("nmf", "lda")
 UNITS = ("paragraph", "section", "document")
 
