@@ -63,9 +63,9 @@ else:
 # %%
 if result.ok:
     display(md(prose(findings, "topics.topic.", escape=esc, bullets=True)))
-    plot_top_terms(result.topic_terms, n_terms=8)
+    plot_top_terms(result.topic_terms, n_terms=6)
     plt.show()
-    display(md("Figure 1. The eight heaviest terms of each topic, as a share of the topic's "
+    display(md("Figure 1. The six heaviest terms of each topic, as a share of the topic's "
                "total weight. Two-word terms show the wording the essays use."))
 
 # %% [markdown]

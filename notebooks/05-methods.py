@@ -113,10 +113,11 @@ if result.ok and result.k_next is not None and not result.k_next.empty:
 if result.ok:
     diag = result.topic_diagnostics
     show = diag[["topic", "label", "prevalence", "coherence", "exclusivity", "stability",
-                 "mass_in_top_doc", "top_bigrams"]].copy()
-    show["top_bigrams"] = [", ".join(t.split(", ")[:3]) for t in show.top_bigrams]
-    display(table(show, caption="Table 4. Diagnostics per topic (mass_in_top_doc: share of the "
-                                "topic's text in its main document)", digits=2))
+                 "mass_in_top_doc", "weak_reason"]]
+    show = show.rename(columns={"mass_in_top_doc": "in main document", "weak_reason": "weak by"})
+    display(table(show, caption="Table 4. Diagnostics per topic (in main document: share of the "
+                                "topic's text that lies in the document holding most of it)",
+                  digits=2))
     if result.k >= 2:
         plot_topic_map(result.topic_map)
         plt.show()
