@@ -69,6 +69,6 @@ def run(corpus, params, args) -> dict:
         scan_function=lambda texts, s: cached_k_scan(texts, s, use_cache=use_cache))
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    tables = topic_tables(result, n_docs=len(corpus.docs))
+    tables = topic_tables(result)
     tables["topic_findings.csv"] = findings_frame(topic_findings(result, tables))
     return tables

@@ -47,8 +47,8 @@ def plot_top_terms(topic_terms, n_terms: int = 8, ncols: int = 3, kind: str = "t
     topics = sorted(data["topic"].unique())
     ncols = max(1, min(ncols, len(topics)))
     nrows = max(1, math.ceil(len(topics) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, 0.26 * n_terms * nrows + 0.9 * nrows + 0.4),
-                             squeeze=False)
+    height = 0.26 * n_terms * nrows + 0.9 * nrows + 0.4
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, height), squeeze=False)
     colors = sns.color_palette(n_colors=max(len(topics), 1))
     for i, ax in enumerate(axes.ravel()):
         if i >= len(topics):

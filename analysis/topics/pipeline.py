@@ -40,6 +40,7 @@ class TopicResult:
     k_reason: str
     model: TopicModel | None
     units: pd.DataFrame
+    n_docs: int = 0
     doc_labels: dict = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)
     topic_terms: pd.DataFrame | None = None
@@ -103,7 +104,8 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     units = topic_units(corpus, chosen_unit)
     names = label_map(document_labels(corpus.documents, (params or {}).get("documents")))
     res = TopicResult(settings=s, unit=chosen_unit, unit_reason=unit_reason, method=s["method"],
-                      k=0, k_reason="", model=None, units=units, doc_labels=names)
+                      k=0, k_reason="", model=None, units=units, n_docs=len(corpus.docs),
+                      doc_labels=names)
     texts = units["text"].tolist()
     vocab = Vocabulary.from_settings(s)
     counts = vocab.fit_transform(texts) if texts else sp.csr_matrix((0, 0))
@@ -221,7 +223,7 @@ def _diagnostics(model, s: dict, labels, ref, per_topic, res: TopicResult,
     conc = topic_concentration(res.doc_topics, doc_words)
     frame = frame.merge(conc, on="topic", how="left")
     frame["mirrors_document"] = (frame["mass_in_top_doc"] > float(s["mirror_mass"])) & \
-        (len(doc_words) >= MIN_DOCS_FOR_MIRRORS)
+        (res.n_docs >= MIN_DOCS_FOR_MIRRORS)
     first = res.representatives[res.representatives["rank"] == 1].set_index("topic")
     first = first.reindex(frame["topic"])
     frame["representative_doc"] = first["doc_id"].fillna("").to_numpy()

@@ -33,7 +33,7 @@ _EMPTY = {
 }
 
 
-def model_summary(result: TopicResult, n_docs: int) -> pd.DataFrame:
+def model_summary(result: TopicResult) -> pd.DataFrame:
     """One row describing the fitted model (``topic_model.csv``).
 
     ``least_stable`` is the stability of the model's least stable topic and
@@ -50,29 +50,25 @@ def model_summary(result: TopicResult, n_docs: int) -> pd.DataFrame:
         "diversity": float(row["diversity"].iloc[0]) if len(row) else float("nan"),
         "k_lo": int(scan["k"].min()) if scan is not None else 0,
         "k_hi": int(scan["k"].max()) if scan is not None else 0,
-        "n_docs": n_docs, "n_units": len(result.units),
+        "n_docs": result.n_docs, "n_units": len(result.units),
         "n_terms": len(result.model.terms_) if result.ok else 0,
         "fit_seconds": result.model.fit_seconds_ if result.ok else float("nan"),
     }], columns=MODEL_COLUMNS)
 
 
-def topic_tables(result: TopicResult, n_docs: int | None = None) -> dict[str, pd.DataFrame]:
+def topic_tables(result: TopicResult) -> dict[str, pd.DataFrame]:
     """Every table of the topic analysis, keyed by the CSV file name it is written to.
 
     Parameters
     ----------
     result : TopicResult
-    n_docs : int, optional
-        Documents in the corpus; defaults to the documents with units.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         Empty tables (with their columns) when no model could be fitted.
     """
-    if n_docs is None:
-        n_docs = int(result.units["doc_id"].nunique()) if len(result.units) else 0
-    info = model_summary(result, n_docs)
+    info = model_summary(result)
     if not result.ok:
         return {**{name: pd.DataFrame(columns=c) for name, c in _EMPTY.items()},
                 "topic_model.csv": info}
