@@ -117,8 +117,10 @@ if result.ok:
 # %% [markdown]
 # ## What each topic sounds like
 #
-# For each topic, the paragraph that shows it best: among the paragraphs in which the topic
-# holds at least half of the text, the one whose words the topic accounts for most.
+# For each topic, the paragraph that shows it best: among the paragraphs the topic dominates
+# (it holds at least `topics.representative_min_share` of them), the one whose words the topic
+# accounts for most. A paragraph made mostly of words no topic holds is passed over, however
+# its shares fall.
 
 # %%
 if result.ok:
