@@ -184,3 +184,20 @@ def test_fixed_k_findings_also_match_their_csv(tmp_path):
                                    json.loads(row.value_columns)))
         evidence = pd.read_csv(out / row.evidence_file, dtype=str, keep_default_na=False)
         assert finding_values_in_csv(finding, evidence) == []
+
+
+def test_k_sentence_when_no_k_meets_the_cuts(tmp_path):
+    rng = np.random.default_rng(0)
+    _write_corpus(tmp_path / "corpus", rng)
+    from analysis.corpus import load_corpus
+    from analysis.topics.tables import topic_tables
+    params = {"seed": 3, "topics": {"k_min": 2, "k_max": 4, "n_seeds": 3, "min_stability": 1.01}}
+    res = analyse_topics(load_corpus(tmp_path / "corpus"), params)
+    assert res.k_rule == "most_stable"
+    found = topic_findings(res)
+    assert "No k kept every topic at stability 1.01" in found["topics.k_choice"].text()
+    assert "topics.k_next" not in found.keys()
+    tables = topic_tables(res)
+    for f in found:
+        frame = tables[f.evidence.file].astype(str)
+        assert finding_values_in_csv(f, frame) == []

@@ -22,7 +22,8 @@ Writes (doc_label is the readable document label, e.g. "A: Peacekeeping and SSR"
                             sibling_similarity, parent_label (the model with one topic more)
   topic_map.csv             topic, label, x, y, prevalence (intertopic distance map)
   doc_similarity.csv        doc_a, doc_a_label, doc_b, doc_b_label, similarity (cosine)
-  topic_model.csv           one row: unit, unit_reason, method, k, k_reason, stability,
+  topic_model.csv           one row: unit, unit_reason, method, k, k_rule (rule | most_stable |
+                            user), k_reason, stability,
                             least_stable, diversity, k_lo, k_hi, n_docs, n_units, n_terms,
                             fit_seconds
   topic_findings.csv        the findings (statement, values, evidence file, rows, columns)

@@ -179,9 +179,9 @@ def _k_choice(t, s) -> Finding:
     row = t["topic_model.csv"].iloc[0]
     cols = {"k": "k", "k_lo": "k_lo", "k_hi": "k_hi"}
     scan = "The scan compared k = {k_lo} to {k_hi} topics, refitting each k with {n_seeds} seeds. "
-    if "fixed by the user" in str(row["k_reason"]):
+    if row["k_rule"] == "user":
         template = scan + "k = {k} was fixed by the user rather than chosen from the scan."
-    elif str(row["k_reason"]).startswith("no k"):
+    elif row["k_rule"] == "most_stable":
         template = (scan + "No k kept every topic at stability {min_stability:.2f} with diversity "
                     "{min_diversity:.2f}, so k = {k}, the most stable (stability {stability:.2f}), "
                     "was taken.")
@@ -198,7 +198,7 @@ def _k_choice(t, s) -> Finding:
 def _k_next(t, s) -> Finding | None:
     """Why the next larger k was not taken: its unstable topic, its top words, or its coherence."""
     info = t["topic_model.csv"].iloc[0]
-    if "fixed by the user" in str(info["k_reason"]) or str(info["k_reason"]).startswith("no k"):
+    if info["k_rule"] != "rule":
         return None
     k, scan, nxt = int(info["k"]), t["k_scan.csv"], t["k_next_topics.csv"]
     if k >= int(info["k_hi"]) or nxt.empty:

@@ -29,7 +29,8 @@ from .labels import auto_labels, topic_labels
 from .model import TopicModel, factorize, iterations, normalize_rows
 from .pipeline import TopicResult, analyse_topics
 from .scale import scale_check, synthetic_texts, time_fit
-from .scan import choose_k, compare_methods, k_range, k_scan, method_verdict, next_k_split
+from .scan import (choose_k, compare_methods, k_range, k_scan, method_verdict, next_k_split,
+                   qualifying)
 from .settings import METHODS, TOPIC_DEFAULTS, UNITS, topic_settings
 from .units import choose_unit, topic_units
 from .vocab import Vocabulary
@@ -39,7 +40,7 @@ __all__ = [
     "aggregate_shares", "analyse_topics", "auto_labels", "cached_k_scan", "choose_k",
     "choose_unit", "compare_methods", "diversity", "doc_similarity", "dominant_topics",
     "exclusivity", "factorize", "iterations", "k_range", "k_scan", "match_topics",
-    "method_verdict", "next_k_split", "normalize_rows", "npmi_coherence", "representatives",
+    "method_verdict", "next_k_split", "normalize_rows", "npmi_coherence", "qualifying", "representatives",
     "scale_check", "scan_key", "synthetic_texts", "time_fit", "topic_concentration",
     "topic_labels", "topic_map", "topic_mass", "topic_settings", "topic_stability", "topic_switches",
     "topic_terms_frame", "topic_units",

@@ -38,6 +38,7 @@ class TopicResult:
     method: str
     k: int
     k_reason: str
+    k_rule: str
     model: TopicModel | None
     units: pd.DataFrame
     n_docs: int = 0
@@ -97,14 +98,15 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     -------
     TopicResult
         ``ok`` is False (with a warning saying why) when the corpus is too
-        small to model.
+        small to model. ``k_rule`` says how k was set: ``"rule"`` (the k-scan
+        rule), ``"most_stable"`` (no k met the rule's cuts) or ``"user"``.
     """
     s = topic_settings(params, method=method, unit=unit, n_topics=n_topics)
     chosen_unit, unit_reason = choose_unit(len(corpus.docs), s["unit"], int(s["auto_unit_min_docs"]))
     units = topic_units(corpus, chosen_unit)
     names = label_map(document_labels(corpus.documents, (params or {}).get("documents")))
     res = TopicResult(settings=s, unit=chosen_unit, unit_reason=unit_reason, method=s["method"],
-                      k=0, k_reason="", model=None, units=units, n_docs=len(corpus.docs),
+                      k=0, k_reason="", k_rule="", model=None, units=units, n_docs=len(corpus.docs),
                       doc_labels=names)
     texts = units["text"].tolist()
     vocab = Vocabulary.from_settings(s)
@@ -121,8 +123,10 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     res.k_scan = scan
     if s.get("n_topics") is not None:
         k = int(s["n_topics"])
-        res.k_reason = f"k = {k} was fixed by the user"
+        res.k_reason, res.k_rule = f"k = {k} was fixed by the user", "user"
     else:
+        res.k_rule = ("rule" if S.qualifying(scan, float(s["min_stability"]),
+                                             float(s["min_diversity"])).any() else "most_stable")
         k, res.k_reason = S.choose_k(scan, float(s["min_stability"]), float(s["coherence_tolerance"]),
                                    float(s["min_diversity"]))
 

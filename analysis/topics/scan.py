@@ -92,6 +92,11 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
                                        "seconds"])
 
 
+def qualifying(scan: pd.DataFrame, min_stability: float, min_diversity: float) -> pd.Series:
+    """Which k of a k-scan keep every topic stable and their top words distinct (the rule's cuts)."""
+    return (scan["stability_min"] >= min_stability) & (scan["diversity"] >= min_diversity)
+
+
 def choose_k(scan: pd.DataFrame, min_stability: float = 0.7, coherence_tolerance: float = 0.05,
              min_diversity: float = 0.75) -> tuple[int, str]:
     """Pick k from a k-scan by the documented rule (see the module docstring).
@@ -114,7 +119,7 @@ def choose_k(scan: pd.DataFrame, min_stability: float = 0.7, coherence_tolerance
     """
     if scan is None or scan.empty:
         raise ValueError("empty k-scan")
-    ok = scan[(scan["stability_min"] >= min_stability) & (scan["diversity"] >= min_diversity)]
+    ok = scan[qualifying(scan, min_stability, min_diversity)]
     if ok.empty:
         best = scan.sort_values(["stability", "k"], ascending=[False, True]).iloc[0]
         return int(best["k"]), (f"no k had all its topics at stability {min_stability:.2f} or more "

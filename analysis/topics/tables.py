@@ -12,7 +12,7 @@ from .frames import CONCENTRATION_COLUMNS, LEADING_COLUMNS, REPRESENTATIVE_COLUM
 from .pipeline import TopicResult
 from .scan import NEXT_K_COLUMNS
 
-MODEL_COLUMNS = ["unit", "unit_reason", "method", "k", "k_reason", "stability", "least_stable",
+MODEL_COLUMNS = ["unit", "unit_reason", "method", "k", "k_rule", "k_reason", "stability", "least_stable",
                  "diversity", "k_lo", "k_hi", "n_docs", "n_units", "n_terms", "fit_seconds"]
 
 _EMPTY = {
@@ -45,7 +45,7 @@ def model_summary(result: TopicResult) -> pd.DataFrame:
     diag = result.topic_diagnostics
     return pd.DataFrame([{
         "unit": result.unit, "unit_reason": result.unit_reason, "method": result.method,
-        "k": result.k, "k_reason": result.k_reason, "stability": result.stability,
+        "k": result.k, "k_rule": result.k_rule, "k_reason": result.k_reason, "stability": result.stability,
         "least_stable": float(diag["stability"].min()) if diag is not None else float("nan"),
         "diversity": float(row["diversity"].iloc[0]) if len(row) else float("nan"),
         "k_lo": int(scan["k"].min()) if scan is not None else 0,
