@@ -428,3 +428,38 @@ def test_topic_switches_hand_counted():
     out = topic_switches(pd.DataFrame(rows))
     assert out.to_dict() == {"b": 2, "a": 0}
     assert list(out.index) == ["b", "a"]
+
+
+def test_topic_concentration_hand_counted():
+    from analysis.topics import topic_concentration, topic_mass
+
+    doc_topics = pd.DataFrame({"doc_id": list("AABBCC"),
+                               "doc_label": ["A: a"] * 2 + ["B: b"] * 2 + ["C: c"] * 2,
+                               "topic": [1, 2] * 3, "label": ["t1", "t2"] * 3,
+                               "share": [0.8, 0.2, 0.1, 0.9, 0.5, 0.5]})
+    words = pd.Series({"A": 100, "B": 300, "C": 100})
+    mass = topic_mass(doc_topics, words)
+    np.testing.assert_allclose(mass.groupby("topic").mass_share.sum(), 1.0)
+    conc = topic_concentration(doc_topics, words).set_index("topic")
+    # topic 1: masses 80, 30, 50 -> A holds 80/160; topic 2: 20, 270, 50 -> B holds 270/340
+    assert conc.loc[1, "top_doc"] == "A" and conc.loc[1, "mass_in_top_doc"] == pytest.approx(0.5)
+    assert conc.loc[2, "top_doc_label"] == "B: b"
+    assert conc.loc[2, "mass_in_top_doc"] == pytest.approx(270 / 340)
+    assert conc.loc[1, "share_in_top_doc"] == pytest.approx(0.8)
+    assert conc.loc[1, "max_share_elsewhere"] == pytest.approx(0.5)
+    assert conc.loc[2, "max_share_elsewhere"] == pytest.approx(0.5)
+
+
+def test_next_k_split_matches_the_scan():
+    texts, _ = planted_paragraphs(10)
+    s = topic_settings({"seed": 2, "topics": {"k_min": 3, "k_max": 5, "n_seeds": 4, "ngram_max": 1,
+                                              "max_df": 0.9}})
+    scan = S.k_scan(texts, s)
+    model = TopicModel.from_settings(s, 4).fit(texts)
+    nxt = S.next_k_split(texts, s, model, 5)
+    assert len(nxt) == 5 and set(nxt.parent_topic) <= {1, 2, 3, 4}
+    # the refits are the scan's: its least stable topic is the scan's stability_min at k = 5
+    assert nxt.stability.min() == pytest.approx(scan.set_index("k").loc[5, "stability_min"])
+    # five topics over four planted blocks: some block is split, and both halves say so
+    assert nxt.split.sum() >= 2 and nxt.parent_topic.duplicated().any()
+    assert nxt.loc[nxt.split, "sibling_similarity"].notna().all()

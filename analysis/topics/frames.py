@@ -253,28 +253,24 @@ def topic_concentration(doc_topics: pd.DataFrame, doc_words: pd.Series) -> pd.Da
         mass in that document) and ``max_share_elsewhere`` (the topic's
         largest share in any other document; 0 with one document).
     """
-    shares = doc_topics.pivot(index="doc_id", columns="topic", values="share")
-    shares = shares.reindex(list(dict.fromkeys(doc_topics["doc_id"])))
-    words = doc_words.reindex(shares.index).fillna(0).to_numpy(dtype=float)
-    mass = shares.to_numpy(dtype=float) * words[:, None]
-    total = mass.sum(axis=0)
-    top = mass.argmax(axis=0)
-    cols = np.arange(shares.shape[1])
-    others = shares.to_numpy(dtype=float).copy()
-    others[top, cols] = -np.inf
-    elsewhere = others.max(axis=0) if len(shares) > 1 else np.zeros(len(cols))
-    labels = (doc_topics.drop_duplicates("doc_id").set_index("doc_id")["doc_label"]
-              if "doc_label" in doc_topics else pd.Series(shares.index, index=shares.index))
-    ids = shares.index.to_numpy()[top]
+    mass = topic_mass(doc_topics, doc_words)
+    if "doc_label" not in mass:
+        mass["doc_label"] = mass["doc_id"]
+    # stable sort: among equal masses the document that comes first wins
+    ranked = mass.sort_values(["topic", "mass_share"], ascending=[True, False], kind="stable")
+    first = ranked.groupby("topic", sort=True).cumcount() == 0
+    top = ranked[first].set_index("topic")
+    elsewhere = ranked[~first].groupby("topic")["share"].max().reindex(top.index).fillna(0.0)
     return pd.DataFrame({
-        "topic": shares.columns.astype(int), "top_doc": ids, "top_doc_label": labels.reindex(ids).to_numpy(),
-        "share_in_top_doc": shares.to_numpy(dtype=float)[top, cols],
-        "mass_in_top_doc": np.where(total > 0, mass[top, cols] / np.where(total > 0, total, 1), 0.0),
-        "max_share_elsewhere": np.maximum(elsewhere, 0.0)}, columns=CONCENTRATION_COLUMNS)
+        "topic": top.index.astype(int), "top_doc": top["doc_id"].to_numpy(),
+        "top_doc_label": top["doc_label"].to_numpy(),
+        "share_in_top_doc": top["share"].astype(float).to_numpy(),
+        "mass_in_top_doc": top["mass_share"].astype(float).to_numpy(),
+        "max_share_elsewhere": elsewhere.astype(float).to_numpy()}, columns=CONCENTRATION_COLUMNS)
 
 
-REPRESENTATIVE_COLUMNS = ["topic", "label", "rank", "unit_id", "doc_id", "doc_label", "section", "heading",
-                          "share", "fit", "score", "words", "text"]
+REPRESENTATIVE_COLUMNS = ["topic", "label", "rank", "unit_id", "doc_id", "doc_label", "section",
+                          "heading", "share", "fit", "score", "words", "text"]
 
 
 def representatives(shares: np.ndarray, fit: np.ndarray, units: pd.DataFrame, labels: list[str],
@@ -325,8 +321,8 @@ def representatives(shares: np.ndarray, fit: np.ndarray, units: pd.DataFrame, la
         idx = idx[np.argsort(-score[idx], kind="stable")[:n]]
         pick = units.iloc[idx]
         frames.append(pd.DataFrame({
-            "topic": t + 1, "label": labels[t], "rank": np.arange(1, len(idx) + 1), "unit_id": pick["unit_id"].to_numpy(),
-            "doc_id": pick["doc_id"].to_numpy(),
+            "topic": t + 1, "label": labels[t], "rank": np.arange(1, len(idx) + 1),
+            "unit_id": pick["unit_id"].to_numpy(), "doc_id": pick["doc_id"].to_numpy(),
             "doc_label": (pick["doc_label"] if "doc_label" in pick else pick["doc_id"]).to_numpy(),
             "section": pick["section"].to_numpy(), "heading": pick["heading"].to_numpy(),
             "share": shares[idx, t], "fit": fit[idx], "score": score[idx],
