@@ -11,8 +11,8 @@ import pytest
 from analysis.cli import main
 from analysis.corpus import Corpus, parse_document
 from analysis.findings.core import Evidence, Finding
-from analysis.findings.topics import (COUNT_VALUE, SETTING_VALUES, finding_values_in_csv,
-                                     topic_findings)
+from analysis.findings.topics import (COUNT_VALUE, LIST_VALUE, SETTING_VALUES,
+                                     finding_values_in_csv, quoted_list, topic_findings)
 from analysis.topics import analyse_topics, topic_settings
 
 BLOCKS = [
@@ -62,11 +62,16 @@ def test_every_finding_value_equals_its_evidence_row(planted_out):
         assert finding_values_in_csv(finding, evidence) == []
         # every value is backed by a CSV column, or is a stated cut from the settings
         for name, value in values.items():
-            if name not in columns and name != COUNT_VALUE:
+            if name not in columns and name not in (COUNT_VALUE, LIST_VALUE):
                 assert name in SETTING_VALUES, (row.key, name)
                 assert value == settings[name]
         checked += len(columns)
     assert checked >= 40
+
+
+def test_quoted_list():
+    assert quoted_list(["a"]) == "“a”" and quoted_list([]) == ""
+    assert quoted_list(["a", "b", "c"]) == "“a”, “b” and “c”"
 
 
 def test_value_check_catches_a_wrong_number(planted_out):
@@ -74,6 +79,9 @@ def test_value_check_catches_a_wrong_number(planted_out):
     wrong = Finding("topics.topic.1", "{prevalence:.0%}", {"prevalence": 0.123456},
                     Evidence("topic_diagnostics.csv", "topic", (1,), {"prevalence": "prevalence"}))
     assert finding_values_in_csv(wrong, evidence)
+    listed = Finding("topics.weak_summary", "{labels}", {LIST_VALUE: "“no such topic”"},
+                     Evidence("topic_diagnostics.csv", "topic", (1,)))
+    assert finding_values_in_csv(listed, evidence)
 
 
 def test_planted_documents_are_mirrored_and_a_mixed_corpus_is_not(planted_out, tmp_path):

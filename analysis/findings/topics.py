@@ -36,6 +36,14 @@ SETTING_VALUES = ("n_seeds", "min_stability", "min_diversity", "coherence_tolera
                   "weak_coherence", "weak_stability", "mirror_mass")
 #: A value with this name counts the finding's evidence rows.
 COUNT_VALUE = "n_rows"
+#: A value with this name lists the ``label`` column of the evidence rows (see :func:`quoted_list`).
+LIST_VALUE = "labels"
+
+
+def quoted_list(items) -> str:
+    """``quoted_list(["a", "b", "c"]) -> '“a”, “b” and “c”'``."""
+    items = [f"“{i}”" for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def _row(frame: pd.DataFrame, column: str, value) -> pd.Series:
@@ -98,12 +106,15 @@ def _shared(t, s) -> Finding | None:
     n, every = len(shared), len(shared) == len(d)
     if n == 0:
         return None
-    template = (("All {n_rows} topics are" if every else "The other {n_rows} topics are") if n > 1
-                else ("The one topic is" if every else "The other topic is"))
-    template += (" shared between documents: no single document holds more than "
+    template = (("All {n_rows} topics" if every else "The other {n_rows} topics") if n > 1
+                else ("The one topic" if every else "The other topic"))
+    template += (", {labels}, " + ("are" if n > 1 else "is") + " shared between documents: no "
+                 "single document holds more than "
                  "{mirror_mass:.0%} of " + ("their" if n > 1 else "its") + " text. These are the "
                  "subjects the corpus has in common.")
-    return Finding("topics.shared_summary", template, {COUNT_VALUE: n, "mirror_mass": s["mirror_mass"]},
+    return Finding("topics.shared_summary", template,
+                   {COUNT_VALUE: n, LIST_VALUE: quoted_list(shared["label"]),
+                    "mirror_mass": s["mirror_mass"]},
                    Evidence("topic_diagnostics.csv", "topic", tuple(int(x) for x in shared["topic"])))
 
 
@@ -122,11 +133,11 @@ def _mirrors(t, s) -> list[Finding]:
                         {"mirror_mass": s["mirror_mass"]}, Evidence("topic_diagnostics.csv"))]
     n = len(mirror)
     summary = Finding("topics.mirror_summary", (
-        "{n_rows} topic mostly mirrors a single document" if n == 1 else
-        "{n_rows} topics mostly mirror a single document") + " (more than {mirror_mass:.0%} of "
-        "the topic's text lies there): for " + ("it" if n == 1 else "them") + " the model finds "
-        "what one essay is about rather than a subject the essays share.",
-        {COUNT_VALUE: n, "mirror_mass": s["mirror_mass"]},
+        "{n_rows} topic, {labels}, mostly mirrors a single document" if n == 1 else
+        "{n_rows} topics, {labels}, mostly mirror a single document") + " (more than "
+        "{mirror_mass:.0%} of the topic's text lies there): for " + ("it" if n == 1 else "them")
+        + " the model finds what one essay is about rather than a subject the essays share.",
+        {COUNT_VALUE: n, LIST_VALUE: quoted_list(mirror["label"]), "mirror_mass": s["mirror_mass"]},
         Evidence("topic_diagnostics.csv", "topic", tuple(int(t) for t in mirror["topic"])))
     template = ("Topic {topic}, “{label}”, mostly mirrors one document: it makes up "
                 "{share_in_top_doc:.0%} of {top_doc_label}, which holds {mass_in_top_doc:.0%} of "
@@ -158,11 +169,12 @@ def _weak(t, s) -> list[Finding]:
                         Evidence("topic_diagnostics.csv"))]
     n = len(weak)
     out = [Finding("topics.weak_summary", (
-        "{n_rows} topic is weak" if n == 1 else "{n_rows} topics are weak")
+        "{n_rows} topic, {labels}, is weak" if n == 1 else "{n_rows} topics, {labels}, are weak")
         + " by the stated cuts (coherence below {weak_coherence:.2f} or stability below "
         "{weak_stability:.2f}); " + ("its label and share are" if n == 1 else
                                      "their labels and shares are") + " less reliable than the others'.",
-        {COUNT_VALUE: n, "weak_coherence": s["weak_coherence"], "weak_stability": s["weak_stability"]},
+        {COUNT_VALUE: n, LIST_VALUE: quoted_list(weak["label"]),
+         "weak_coherence": s["weak_coherence"], "weak_stability": s["weak_stability"]},
         Evidence("topic_diagnostics.csv", "topic", tuple(int(t) for t in weak["topic"])))]
     for _, r in weak.iterrows():
         reasons = [_WEAK[k] for k in ("coherence", "stability") if k in str(r["weak_reason"])]
@@ -317,6 +329,8 @@ def finding_values_in_csv(finding: Finding, frame: pd.DataFrame) -> list[str]:
     if COUNT_VALUE in finding.values and finding.values[COUNT_VALUE] != len(rows):
         return [f"{finding.key}: {COUNT_VALUE} = {finding.values[COUNT_VALUE]} but "
                 f"{len(rows)} evidence rows"]
+    if LIST_VALUE in finding.values and finding.values[LIST_VALUE] != quoted_list(rows["label"]):
+        return [f"{finding.key}: {LIST_VALUE} do not list the evidence rows' labels"]
     if ev.value_columns and rows.empty:
         return [f"{finding.key}: no evidence rows {ev.rows} in {ev.file}"]
     bad = []
