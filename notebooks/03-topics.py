@@ -47,8 +47,7 @@ apply_style()
 display(md(warnings_note(corpus.warnings + result.warnings)))
 if result.ok:
     display(md("**In short.** " + prose(findings, "topics.overview", "topics.topic.1",
-                                        "topics.mirror_summary", "topics.shared_summary",
-                                        "topics.weak_summary", escape=esc)))
+                                        "topics.mirror_summary", escape=esc)))
 else:
     display(md("**Not enough text for a topic model** (see the input notes above). "
                "The rest of this report is empty."))
@@ -165,7 +164,7 @@ if result.ok:
 
 # %%
 if result.ok:
-    display(md(prose(findings, "topics.mirror_summary", "topics.shared_summary",
+    display(md(prose(findings, "topics.shared_summary", "topics.mirror_none",
                      "topics.weak_summary", "topics.weak_none", escape=esc)
                + " The table below is the key from document labels to files."))
     key = result.leading_topics[["doc_label", "doc_id"]].merge(
