@@ -114,10 +114,9 @@ if result.ok:
     diag = result.topic_diagnostics
     show = diag[["topic", "label", "prevalence", "coherence", "exclusivity", "stability",
                  "mass_in_top_doc", "weak_reason"]]
-    show = show.rename(columns={"mass_in_top_doc": "in main document", "weak_reason": "weak by"})
-    display(table(show, caption="Table 4. Diagnostics per topic (in main document: share of the "
-                                "topic's text that lies in the document holding most of it)",
-                  digits=2))
+    show = show.rename(columns={"mass_in_top_doc": "top doc", "weak_reason": "weak by"})
+    display(table(show, caption="Table 4. Diagnostics per topic (top doc: share of the topic's "
+                                "text that lies in the document holding most of it)", digits=2))
     if result.k >= 2:
         plot_topic_map(result.topic_map)
         plt.show()
