@@ -10,7 +10,8 @@ from analysis.cli import main
 
 FILES = {"topic_terms.csv", "doc_topics.csv", "unit_topics.csv", "topic_diagnostics.csv",
          "k_scan.csv", "section_topics.csv", "topic_map.csv", "doc_similarity.csv",
-         "topic_model.csv"}
+         "topic_model.csv", "leading_topics.csv", "topic_representatives.csv",
+         "k_next_topics.csv", "topic_findings.csv"}
 
 BLOCKS = [
     "river lake rain flood dam irrigation reservoir wetland".split(),
@@ -57,6 +58,8 @@ def test_topics_command_writes_tidy_tables(planted_dir, tmp_path, capsys):
     assert "fixed by the user" in info.k_reason.iloc[0]
     scan = pd.read_csv(out / "k_scan.csv")
     assert scan.k.tolist() == [2, 3, 4]
+    # documents carry readable labels next to their ids
+    assert docs.doc_label.str.match(r"^[A-C]: ").all()
     diag = pd.read_csv(out / "topic_diagnostics.csv")
     assert {"prevalence", "coherence", "exclusivity", "stability", "top_terms", "top_bigrams",
             "representative_doc", "representative_section"} <= set(diag.columns)
@@ -90,3 +93,4 @@ def test_topics_command_tiny_corpus_says_why(tmp_path, capsys):
     assert main(["topics", str(folder), "--out", str(tmp_path / "out")]) == 0
     assert "not enough text for topic modelling" in capsys.readouterr().err
     assert pd.read_csv(tmp_path / "out" / "doc_topics.csv").empty
+    assert pd.read_csv(tmp_path / "out" / "topic_findings.csv").empty

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from analysis import topic_cache
-from analysis import topic_diagnostics as D
+from analysis.topics import cache as topic_cache
+from analysis.topics import diagnostics as D
+from analysis.topics import scan as S
 from analysis.corpus import Corpus, parse_document
 from analysis.topics import (TopicModel, Vocabulary, aggregate_shares, analyse_topics, auto_labels,
                              choose_unit, doc_similarity, dominant_topics, method_verdict,
@@ -190,13 +191,13 @@ def test_choose_k_rule():
                          "stability_min": [1.0, 0.9, 0.8, 0.8, 0.3]})
     # k=6 is most coherent but unstable; k=5 is stable but 0.10 less coherent than k=2;
     # k=4 is the largest stable k within 0.05 of the best coherence
-    k, why = D.choose_k(scan, min_stability=0.7, coherence_tolerance=0.05)
+    k, why = S.choose_k(scan, min_stability=0.7, coherence_tolerance=0.05)
     assert k == 4 and "largest k" in why
-    k, _ = D.choose_k(scan, min_stability=0.7, coherence_tolerance=0.2)
+    k, _ = S.choose_k(scan, min_stability=0.7, coherence_tolerance=0.2)
     assert k == 5
-    k, _ = D.choose_k(scan, min_stability=0.7, min_diversity=0.95)
+    k, _ = S.choose_k(scan, min_stability=0.7, min_diversity=0.95)
     assert k == 2
-    k, why = D.choose_k(scan.assign(stability_min=0.1), min_stability=0.5)
+    k, why = S.choose_k(scan.assign(stability_min=0.1), min_stability=0.5)
     assert k == 2 and "no k" in why  # nothing qualifies: the most stable k
 
 
@@ -204,7 +205,7 @@ def test_k_scan_columns_and_range_clipping():
     texts, _ = planted_paragraphs(5)
     s = topic_settings({"seed": 1, "topics": {"k_min": 2, "k_max": 50, "n_seeds": 2,
                                               "max_iter": 100}})
-    scan = D.k_scan(texts, s)
+    scan = S.k_scan(texts, s)
     assert scan.k.min() == 2 and scan.k.max() == len(texts) - 1 or scan.k.max() <= 50
     assert {"coherence", "diversity", "exclusivity", "stability", "stability_min"} <= set(scan)
     assert scan.stability.between(0, 1 + 1e-9).all()
@@ -334,13 +335,13 @@ def test_k_scan_cache_hits(tmp_path, monkeypatch):
     texts, _ = planted_paragraphs(4)
     s = topic_settings({"seed": 1, "topics": {"k_min": 2, "k_max": 3, "n_seeds": 2}})
     calls = []
-    real = D.k_scan
+    real = S.k_scan
 
     def counting(texts, settings, method=None):
         calls.append(1)
         return real(texts, settings, method=method)
 
-    monkeypatch.setattr(D, "k_scan", counting)
+    monkeypatch.setattr(topic_cache, "k_scan", counting)
     a = topic_cache.cached_k_scan(texts, s, cache_dir=tmp_path)
     b = topic_cache.cached_k_scan(texts, s, cache_dir=tmp_path)
     assert len(calls) == 1
@@ -404,13 +405,13 @@ def test_document_without_modelled_words_gets_equal_shares_and_a_warning():
     res = analyse_topics(corpus, FAST, n_topics=4)
     shares = res.doc_topics[res.doc_topics.doc_id == "empty"].share
     np.testing.assert_allclose(shares, 0.25)
-    assert any("no modelled words" in w and "empty" in w for w in res.warnings)
+    assert any("no modelled words" in w and res.doc_labels["empty"] in w for w in res.warnings)
 
 
 def test_compare_methods_scores_both():
     texts, _ = planted_paragraphs(6)
     s = topic_settings({"seed": 2, "topics": {"n_seeds": 2, "lda_max_iter": 10}})
-    comp = D.compare_methods(texts, s, 4)
+    comp = S.compare_methods(texts, s, 4)
     assert comp.method.tolist() == ["nmf", "lda"] and (comp.k == 4).all()
     assert comp.coherence.notna().all()
 
@@ -427,3 +428,38 @@ def test_topic_switches_hand_counted():
     out = topic_switches(pd.DataFrame(rows))
     assert out.to_dict() == {"b": 2, "a": 0}
     assert list(out.index) == ["b", "a"]
+
+
+def test_topic_concentration_hand_counted():
+    from analysis.topics import topic_concentration, topic_mass
+
+    doc_topics = pd.DataFrame({"doc_id": list("AABBCC"),
+                               "doc_label": ["A: a"] * 2 + ["B: b"] * 2 + ["C: c"] * 2,
+                               "topic": [1, 2] * 3, "label": ["t1", "t2"] * 3,
+                               "share": [0.8, 0.2, 0.1, 0.9, 0.5, 0.5]})
+    words = pd.Series({"A": 100, "B": 300, "C": 100})
+    mass = topic_mass(doc_topics, words)
+    np.testing.assert_allclose(mass.groupby("topic").mass_share.sum(), 1.0)
+    conc = topic_concentration(doc_topics, words).set_index("topic")
+    # topic 1: masses 80, 30, 50 -> A holds 80/160; topic 2: 20, 270, 50 -> B holds 270/340
+    assert conc.loc[1, "top_doc"] == "A" and conc.loc[1, "mass_in_top_doc"] == pytest.approx(0.5)
+    assert conc.loc[2, "top_doc_label"] == "B: b"
+    assert conc.loc[2, "mass_in_top_doc"] == pytest.approx(270 / 340)
+    assert conc.loc[1, "share_in_top_doc"] == pytest.approx(0.8)
+    assert conc.loc[1, "max_share_elsewhere"] == pytest.approx(0.5)
+    assert conc.loc[2, "max_share_elsewhere"] == pytest.approx(0.5)
+
+
+def test_next_k_split_matches_the_scan():
+    texts, _ = planted_paragraphs(10)
+    s = topic_settings({"seed": 2, "topics": {"k_min": 3, "k_max": 5, "n_seeds": 4, "ngram_max": 1,
+                                              "max_df": 0.9}})
+    scan = S.k_scan(texts, s)
+    model = TopicModel.from_settings(s, 4).fit(texts)
+    nxt = S.next_k_split(texts, s, model, 5)
+    assert len(nxt) == 5 and set(nxt.parent_topic) <= {1, 2, 3, 4}
+    # the refits are the scan's: its least stable topic is the scan's stability_min at k = 5
+    assert nxt.stability.min() == pytest.approx(scan.set_index("k").loc[5, "stability_min"])
+    # five topics over four planted blocks: some block is split, and both halves say so
+    assert nxt.split.sum() >= 2 and nxt.parent_topic.duplicated().any()
+    assert nxt.loc[nxt.split, "sibling_similarity"].notna().all()

@@ -1,23 +1,36 @@
 """Topic modelling with diagnostics: NMF or LDA, a k-scan, seed stability, document shares.
 
-Writes:
-  topic_terms.csv        topic, label, rank, term, kind (term|bigram), weight
-  doc_topics.csv         doc_id, topic, label, share (each document's shares sum to 1)
-  unit_topics.csv        unit_id, doc_id, section, heading, topic, label, share
-  section_topics.csv     doc_id, section, heading, topic, label, share
-  topic_diagnostics.csv  topic, label, auto_label, prevalence, coherence (NPMI),
-                         exclusivity, stability, top_terms, top_bigrams, dominant_in,
-                         representative_doc/section/unit/text, representative_units
-  k_scan.csv             k, method, coherence, coherence_min, diversity, exclusivity,
-                         stability, stability_min, error, seconds
-  topic_map.csv          topic, label, x, y, prevalence (intertopic distance map)
-  doc_similarity.csv     doc_a, doc_b, similarity (cosine in topic space)
-  topic_model.csv        one row: unit, unit_reason, method, k, k_reason, stability,
-                         n_units, n_terms, fit_seconds
+Writes (doc_label is the readable document label, e.g. "A: Peacekeeping and SSR"):
+  topic_terms.csv           topic, label, rank, term, kind (term|bigram), weight
+  doc_topics.csv            doc_id, doc_label, topic, label, share (a document's shares sum to 1)
+  unit_topics.csv           unit_id, doc_id, doc_label, section, heading, topic, label, share
+  section_topics.csv        doc_id, doc_label, section, heading, topic, label, share
+  leading_topics.csv        doc_id, doc_label, topic, label, share, runner_up, runner_up_label,
+                            runner_up_share
+  topic_diagnostics.csv     topic, label, auto_label, prevalence, coherence (NPMI), exclusivity,
+                            stability, top_terms, key_terms, top_bigrams, dominant_in, weak,
+                            weak_reason, top_doc, top_doc_label, share_in_top_doc,
+                            mass_in_top_doc, max_share_elsewhere, mirrors_document,
+                            representative_doc/doc_label/section/unit/share/text/units
+  topic_representatives.csv topic, label, rank, unit_id, doc_id, doc_label, section, heading,
+                            share, fit, score, words, text
+  topic_mass.csv            doc_id, doc_label, topic, label, share, mass, mass_share (where each
+                            topic's text lies: mass = share x modelled words)
+  k_scan.csv                k, method, coherence, coherence_min, diversity, exclusivity,
+                            stability, stability_min, error, seconds
+  k_next_topics.csv         k, topic, stability, parent_topic, parent_similarity, split,
+                            sibling_similarity, parent_label (the model with one topic more)
+  topic_map.csv             topic, label, x, y, prevalence (intertopic distance map)
+  doc_similarity.csv        doc_a, doc_a_label, doc_b, doc_b_label, similarity (cosine)
+  topic_model.csv           one row: unit, unit_reason, method, k, k_rule (rule | most_stable |
+                            user), k_reason, stability,
+                            least_stable, diversity, k_lo, k_hi, n_docs, n_units, n_terms,
+                            fit_seconds
+  topic_findings.csv        the findings (statement, values, evidence file, rows, columns)
 
 With fewer than 50 documents (topics.auto_unit_min_docs) the model is fitted on
 paragraphs and aggregated to documents. k comes from the k-scan rule documented
-in analysis/topic_diagnostics.py unless --n-topics fixes it. The k-scan is
+in analysis/topics/scan.py unless --n-topics fixes it. The k-scan is
 cached under .cache/topics/ (keyed by a hash of the texts and settings).
 """
 
@@ -43,29 +56,12 @@ def add_arguments(parser) -> None:
                         help="recompute the k-scan instead of reading .cache/topics/")
 
 
-def _empty_frames() -> dict:
-    import pandas as pd
-
-    cols = {
-        "topic_terms.csv": ["topic", "label", "rank", "term", "kind", "weight"],
-        "doc_topics.csv": ["doc_id", "topic", "label", "share"],
-        "unit_topics.csv": ["unit_id", "doc_id", "section", "heading", "topic", "label", "share"],
-        "section_topics.csv": ["doc_id", "section", "heading", "topic", "label", "share"],
-        "topic_diagnostics.csv": ["topic", "label", "prevalence", "coherence", "exclusivity",
-                                  "stability", "top_terms"],
-        "k_scan.csv": ["k", "method", "coherence", "diversity", "exclusivity", "stability"],
-        "topic_map.csv": ["topic", "label", "x", "y", "prevalence"],
-        "doc_similarity.csv": ["doc_a", "doc_b", "similarity"],
-    }
-    return {name: pd.DataFrame(columns=c) for name, c in cols.items()}
-
-
 def run(corpus, params, args) -> dict:
-    """Fit the topic model and return every table."""
-    import pandas as pd
-
-    from ..topic_cache import cached_k_scan
-    from ..topics import analyse_topics
+    """Fit the topic model and return every table, with the findings."""
+    from ..findings import findings_frame
+    from ..findings.topics import topic_findings
+    from ..topics import analyse_topics, cached_k_scan
+    from ..topics.tables import topic_tables
 
     use_cache = not getattr(args, "no_cache", False)
     result = analyse_topics(
@@ -74,23 +70,6 @@ def run(corpus, params, args) -> dict:
         scan_function=lambda texts, s: cached_k_scan(texts, s, use_cache=use_cache))
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    info = pd.DataFrame([{
-        "unit": result.unit, "unit_reason": result.unit_reason, "method": result.method,
-        "k": result.k, "k_reason": result.k_reason, "stability": result.stability,
-        "n_units": len(result.units),
-        "n_terms": len(result.model.terms_) if result.ok else 0,
-        "fit_seconds": result.model.fit_seconds_ if result.ok else float("nan"),
-    }])
-    if not result.ok:
-        return {**_empty_frames(), "topic_model.csv": info}
-    return {
-        "topic_terms.csv": result.topic_terms,
-        "doc_topics.csv": result.doc_topics,
-        "unit_topics.csv": result.unit_topics,
-        "section_topics.csv": result.section_topics,
-        "topic_diagnostics.csv": result.topic_diagnostics,
-        "k_scan.csv": result.k_scan,
-        "topic_map.csv": result.topic_map,
-        "doc_similarity.csv": result.doc_similarity,
-        "topic_model.csv": info,
-    }
+    tables = topic_tables(result)
+    tables["topic_findings.csv"] = findings_frame(topic_findings(result, tables))
+    return tables

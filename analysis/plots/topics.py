@@ -1,4 +1,8 @@
-"""Figures for topic modelling (notebook 03). They draw frames from :mod:`analysis.topics`."""
+"""Figures for topic modelling (notebooks 03 and 05). They draw frames from :mod:`analysis.topics`.
+
+Documents are named by their readable label (the ``doc_label`` column, e.g.
+"A: Peacekeeping and SSR"); the doc id is used only when a frame has no label.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,12 @@ import numpy as np
 import seaborn as sns
 
 from .style import SEQUENTIAL, finish, new_axes, short_label
+
+
+def _doc_names(frame, id_col: str = "doc_id", label_col: str = "doc_label") -> dict[str, str]:
+    """doc id -> readable label, in order of first appearance."""
+    labels = frame[label_col] if label_col in frame else frame[id_col]
+    return dict(zip(frame[id_col], labels))
 
 
 def _topic_names(frame) -> list[str]:
@@ -37,8 +47,8 @@ def plot_top_terms(topic_terms, n_terms: int = 8, ncols: int = 3, kind: str = "t
     topics = sorted(data["topic"].unique())
     ncols = max(1, min(ncols, len(topics)))
     nrows = max(1, math.ceil(len(topics) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, 0.28 * n_terms * nrows + 1.2 * nrows),
-                             squeeze=False)
+    height = 0.26 * n_terms * nrows + 0.9 * nrows + 0.4
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, height), squeeze=False)
     colors = sns.color_palette(n_colors=max(len(topics), 1))
     for i, ax in enumerate(axes.ravel()):
         if i >= len(topics):
@@ -64,11 +74,12 @@ def plot_doc_topics(doc_topics, ax=None):
     Parameters
     ----------
     doc_topics : pandas.DataFrame
-        ``doc_id``, ``topic``, ``label``, ``share``.
+        ``doc_id``, ``doc_label``, ``topic``, ``label``, ``share``.
     """
+    names = _doc_names(doc_topics)
     wide = doc_topics.pivot(index="doc_id", columns="topic", values="share")
-    wide = wide.reindex(list(dict.fromkeys(doc_topics["doc_id"])))
-    wide.index = [short_label(d, 22) for d in wide.index]
+    wide = wide.reindex(list(names))
+    wide.index = [short_label(names[d], 36) for d in wide.index]
     wide.columns = _topic_names(doc_topics)
     ax = new_axes(ax, figsize=(1.1 * wide.shape[1] + 3.5, 0.45 * len(wide) + 2.6))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=max(0.5, float(wide.max().max())),
@@ -93,7 +104,8 @@ def plot_topic_flow(section_topics, ncols: int = 1):
     -------
     ndarray of Axes
     """
-    docs = list(dict.fromkeys(section_topics["doc_id"]))
+    doc_names = _doc_names(section_topics)
+    docs = list(doc_names)
     names = _topic_names(section_topics)
     colors = sns.color_palette(n_colors=len(names))
     nrows = max(1, math.ceil(len(docs) / ncols))
@@ -114,7 +126,7 @@ def plot_topic_flow(section_topics, ncols: int = 1):
         ax.tick_params(labelsize=7)
         ax.set_ylim(0, 1)
         ax.margins(x=0.01)
-        finish(ax, short_label(docs[i], 40), "Section (reading order)" if i == len(docs) - 1 else None,
+        finish(ax, short_label(doc_names[docs[i]], 60), "Section (reading order)" if i == len(docs) - 1 else None,
                "Share")
         ax.title.set_fontsize(9)
     fig.suptitle("Topic flow: shares of each section, in reading order", fontweight="bold",
@@ -155,7 +167,7 @@ def plot_k_scan(k_scan, chosen_k: int | None = None, min_stability: float | None
     Parameters
     ----------
     k_scan : pandas.DataFrame
-        From :func:`analysis.topic_diagnostics.k_scan`.
+        From :func:`analysis.topics.scan.k_scan`.
     chosen_k : int, optional
         Marked with a vertical line.
     min_stability : float, optional
@@ -203,17 +215,56 @@ def plot_doc_similarity(doc_similarity, ax=None):
     Parameters
     ----------
     doc_similarity : pandas.DataFrame
-        ``doc_a``, ``doc_b``, ``similarity``.
+        ``doc_a``, ``doc_b``, ``similarity`` and optionally ``doc_a_label``, ``doc_b_label``.
     """
+    names = {**_doc_names(doc_similarity, "doc_b", "doc_b_label"),
+             **_doc_names(doc_similarity, "doc_a", "doc_a_label")}
     ids = list(dict.fromkeys(list(doc_similarity["doc_a"]) + list(doc_similarity["doc_b"])))
     wide = doc_similarity.pivot(index="doc_a", columns="doc_b", values="similarity")
     wide = wide.reindex(index=ids, columns=ids)
     for d in ids:
         wide.loc[d, d] = 1.0
-    wide.index = [short_label(d, 22) for d in ids]
-    wide.columns = [short_label(d, 22) for d in ids]
+    wide.index = [short_label(names[d], 36) for d in ids]
+    wide.columns = [short_label(names[d], 36) for d in ids]
     ax = new_axes(ax, figsize=(0.8 * len(ids) + 3.5, 0.6 * len(ids) + 2.2))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=1, annot=len(ids) <= 15, fmt=".2f",
                 cbar_kws={"label": "Cosine similarity"}, linewidths=0.5)
     ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right", fontsize=8)
     return finish(ax, "How alike the documents are in topic space", "Document", "Document")
+
+
+def plot_topic_mass(topic_mass, ax=None):
+    """Where each topic's text lies: stacked bars of each topic's text by document.
+
+    Parameters
+    ----------
+    topic_mass : pandas.DataFrame
+        ``topic``, ``label``, ``doc_id``, ``doc_label``, ``mass_share`` (each
+        topic's shares sum to 1), from :func:`analysis.topics.topic_mass`.
+    """
+    names = _doc_names(topic_mass)
+    wide = topic_mass.pivot(index="topic", columns="doc_id", values="mass_share")
+    wide = wide.reindex(columns=list(names)).sort_index(ascending=False)
+    topics = _topic_names(topic_mass)[::-1]
+    ax = new_axes(ax, figsize=(8.5, 0.45 * len(wide) + 2.0))
+    # documents get a palette of their own, so no document colour reads as a topic colour
+    colors = sns.color_palette("blend:#1b3a4b,#b8d8d8", n_colors=max(len(names), 2))
+    left = np.zeros(len(wide))
+    for color, d in zip(colors, wide.columns):
+        values = wide[d].to_numpy()
+        ax.barh(range(len(wide)), values, left=left, color=color, label=short_label(names[d], 36),
+                edgecolor="white", linewidth=0.5)
+        dark = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2] < 0.5
+        for y, (x0, v) in enumerate(zip(left, values)):
+            if v >= 0.12:
+                ax.text(x0 + v / 2, y, f"{v:.0%}", ha="center", va="center", fontsize=8,
+                        color="white" if dark else "black")
+        left += values
+    ax.set_yticks(range(len(wide)), [textwrap.shorten(t, 40, placeholder="…") for t in topics],
+                  fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.16), ncol=min(3, len(names)),
+              fontsize=8, frameon=False)
+    return finish(ax, "Where each topic's text lies, by document", "Share of the topic's text",
+                  None)

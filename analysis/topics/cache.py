@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import sklearn
 
-from .config import CACHE_DIR
+from ..config import CACHE_DIR
+from .scan import k_scan
 
 #: Bump when the scan's computation changes, to invalidate old entries.
 SCAN_VERSION = 1
@@ -27,10 +28,11 @@ _KEYS = ("method", "k_min", "k_max", "n_seeds", "top_n", "min_df", "max_df", "ng
 
 def _code_digest() -> str:
     """Hash of the modules the scan runs, so editing them invalidates old entries."""
-    from . import text, topic_diagnostics, topics
+    from .. import text
+    from . import diagnostics, model, scan, vocab
 
     h = hashlib.sha256()
-    for mod in (text, topics, topic_diagnostics):
+    for mod in (text, vocab, model, diagnostics, scan):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()
 
@@ -52,7 +54,7 @@ def scan_key(texts, settings: dict, method: str | None = None) -> str:
 
 def cached_k_scan(texts, settings: dict, method: str | None = None,
                   cache_dir: str | Path | None = None, use_cache: bool = True) -> pd.DataFrame:
-    """:func:`analysis.topic_diagnostics.k_scan`, read from or written to the cache.
+    """:func:`analysis.topics.scan.k_scan`, read from or written to the cache.
 
     Parameters
     ----------
@@ -69,8 +71,6 @@ def cached_k_scan(texts, settings: dict, method: str | None = None,
     -------
     pandas.DataFrame
     """
-    from .topic_diagnostics import k_scan
-
     texts = list(texts)
     if not use_cache:
         return k_scan(texts, settings, method=method)

@@ -1,18 +1,4 @@
-"""Can a topic be trusted? Coherence, exclusivity, diversity, seed stability, and the k-scan.
-
-- **Coherence** is NPMI (normalised pointwise mutual information) between a
-  topic's top words, counted as co-occurrence in the corpus's own paragraphs:
-  +1 when the words always appear together, 0 when independent, -1 when they
-  never co-occur. A topic's coherence is the mean over pairs of its top words.
-- **Exclusivity** of a topic is the mean, over its top words, of the share of
-  each word's weight (across all topics) that this topic holds.
-- **Diversity** of a solution is the share of distinct words among all
-  topics' top words (1 = no two topics share a top word).
-- **Stability**: the model is refitted with several seeds; the topics of
-  each pair of runs are matched one to one by the Hungarian algorithm
-  (:func:`scipy.optimize.linear_sum_assignment`) on the cosine similarity of
-  their topic-term vectors. A topic's stability is its mean matched
-  similarity; the solution's stability is the mean over all pairs of runs.
+"""The k-scan: every k fitted with several seeds and scored, and the rule that picks k.
 
 **The rule for k** (:func:`choose_k`): take the finest solution that is still
 trustworthy, i.e. the largest k such that (a) every topic is reproducible:
@@ -26,132 +12,21 @@ the trivial k = 2. If no k meets (a) and (b), the most stable k is taken.
 In the k-scan, coherence is counted in the modelling units themselves
 (paragraphs on a small corpus, documents on a large one); the per-topic
 table always counts it in paragraphs.
+
+:func:`next_k_split` says what the next larger k would have done to the
+chosen topics, so a report can say why it stopped where it did.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.optimize import linear_sum_assignment
 
-
-def npmi_coherence(reference: sp.spmatrix, top_idx: list[list[int]]) -> np.ndarray:
-    """Mean pairwise NPMI of each topic's top terms.
-
-    Parameters
-    ----------
-    reference : scipy.sparse matrix
-        Units (paragraphs) x terms counts; only presence is used.
-    top_idx : list of list of int
-        Column indices of each topic's top terms.
-
-    Returns
-    -------
-    ndarray
-        One value per topic in [-1, 1]; NaN for a topic with fewer than two terms.
-    """
-    B = sp.csr_matrix(reference, copy=True)
-    B.data = np.ones_like(B.data)
-    n = B.shape[0]
-    out = np.full(len(top_idx), np.nan)
-    if n == 0:
-        return out
-    for t, idx in enumerate(top_idx):
-        idx = list(idx)
-        if len(idx) < 2:
-            continue
-        sub = B[:, idx]
-        co = (sub.T @ sub).toarray()
-        p = np.diag(co) / n
-        vals = []
-        for i, j in itertools.combinations(range(len(idx)), 2):
-            pij = co[i, j] / n
-            if pij == 0 or p[i] == 0 or p[j] == 0:
-                vals.append(-1.0)
-            elif pij >= 1:
-                vals.append(1.0)
-            else:
-                vals.append(np.log(pij / (p[i] * p[j])) / -np.log(pij))
-        out[t] = float(np.mean(vals))
-    return out
-
-
-def exclusivity(topic_term: np.ndarray, top_idx: list[list[int]]) -> np.ndarray:
-    """Mean share of each top term's weight that its topic holds.
-
-    Parameters
-    ----------
-    topic_term : ndarray, shape (k, n_terms)
-        Topic-term distributions (rows sum to 1).
-    top_idx : list of list of int
-
-    Returns
-    -------
-    ndarray
-        One value per topic, between 1/k and 1.
-    """
-    col = topic_term.sum(axis=0)
-    col = np.where(col > 0, col, 1)
-    return np.array([float(np.mean(topic_term[t, idx] / col[idx])) if len(idx) else np.nan
-                     for t, idx in enumerate(top_idx)])
-
-
-def diversity(top_idx: list[list[int]]) -> float:
-    """Share of distinct terms among all topics' top terms (Dieng et al. 2020)."""
-    allt = [j for idx in top_idx for j in idx]
-    return len(set(allt)) / len(allt) if allt else float("nan")
-
-
-def _unit_rows(m: np.ndarray) -> np.ndarray:
-    m = np.asarray(m, dtype=float)
-    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
-
-
-def match_topics(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Match the topics of two runs one to one (Hungarian algorithm on cosine similarity).
-
-    Parameters
-    ----------
-    a, b : ndarray, shape (k, n_terms)
-        Topic-term weights of two runs over the same vocabulary.
-
-    Returns
-    -------
-    (ndarray, ndarray)
-        For each topic of `a`, the index of its partner in `b` and their
-        cosine similarity.
-    """
-    sim = _unit_rows(a) @ _unit_rows(b).T
-    rows, cols = linear_sum_assignment(-sim)
-    partner = np.empty(len(a), dtype=int)
-    partner[rows] = cols
-    return partner, sim[np.arange(len(a)), partner]
-
-
-def topic_stability(runs: list[np.ndarray]) -> tuple[np.ndarray, float]:
-    """Stability of the first run's topics across seed replicates.
-
-    Parameters
-    ----------
-    runs : list of ndarray
-        Topic-term weights of each run; ``runs[0]`` is the reported model.
-
-    Returns
-    -------
-    (ndarray, float)
-        Per topic of ``runs[0]``: mean matched cosine similarity to the other
-        runs; overall: mean matched similarity over every pair of runs.
-    """
-    k = len(runs[0])
-    if len(runs) < 2:
-        return np.full(k, np.nan), float("nan")
-    per = np.mean([match_topics(runs[0], r)[1] for r in runs[1:]], axis=0)
-    pairs = [match_topics(a, b)[1].mean() for a, b in itertools.combinations(runs, 2)]
-    return per, float(np.mean(pairs))
+from .diagnostics import diversity, exclusivity, npmi_coherence, topic_stability
+from .model import TopicModel, factorize, iterations, normalize_rows
+from .vocab import Vocabulary
 
 
 def k_range(settings: dict, n_units: int, n_terms: int) -> list[int]:
@@ -182,12 +57,8 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
         ``error`` (reconstruction error or perplexity of the first seed),
         ``seconds`` (fitting time for all seeds).
     """
-    from .topics import Vocabulary, factorize, iterations, normalize_rows
-
     method = method or settings["method"]
-    vocab = Vocabulary(min_df=settings["min_df"], max_df=settings["max_df"],
-                       ngram_max=settings["ngram_max"], fold_plurals=settings["fold_plurals"],
-                       stop_words=tuple(settings["extra_stop_words"] or ()))
+    vocab = Vocabulary.from_settings(settings)
     counts = vocab.fit_transform(list(texts))
     uni = np.flatnonzero(~vocab.is_bigram_)
     top_n = int(settings["top_n"])
@@ -221,6 +92,11 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
                                        "seconds"])
 
 
+def qualifying(scan: pd.DataFrame, min_stability: float, min_diversity: float) -> pd.Series:
+    """Which k of a k-scan keep every topic stable and their top words distinct (the rule's cuts)."""
+    return (scan["stability_min"] >= min_stability) & (scan["diversity"] >= min_diversity)
+
+
 def choose_k(scan: pd.DataFrame, min_stability: float = 0.7, coherence_tolerance: float = 0.05,
              min_diversity: float = 0.75) -> tuple[int, str]:
     """Pick k from a k-scan by the documented rule (see the module docstring).
@@ -243,7 +119,7 @@ def choose_k(scan: pd.DataFrame, min_stability: float = 0.7, coherence_tolerance
     """
     if scan is None or scan.empty:
         raise ValueError("empty k-scan")
-    ok = scan[(scan["stability_min"] >= min_stability) & (scan["diversity"] >= min_diversity)]
+    ok = scan[qualifying(scan, min_stability, min_diversity)]
     if ok.empty:
         best = scan.sort_values(["stability", "k"], ascending=[False, True]).iloc[0]
         return int(best["k"]), (f"no k had all its topics at stability {min_stability:.2f} or more "
@@ -271,7 +147,7 @@ def compare_methods(texts, settings: dict, k: int, scan_function=None) -> pd.Dat
     k : int
     scan_function : callable, optional
         ``f(texts, settings, method=...)`` replacing :func:`k_scan`, e.g.
-        :func:`analysis.topic_cache.cached_k_scan`.
+        :func:`analysis.topics.cache.cached_k_scan`.
 
     Returns
     -------
@@ -281,3 +157,90 @@ def compare_methods(texts, settings: dict, k: int, scan_function=None) -> pd.Dat
     s = dict(settings, k_min=k, k_max=k)
     scan = scan_function or k_scan
     return pd.concat([scan(list(texts), s, method=m) for m in ("nmf", "lda")], ignore_index=True)
+
+
+def method_verdict(comparison: pd.DataFrame, used: str) -> str:
+    """One sentence comparing NMF and LDA rows of :func:`compare_methods`.
+
+    Counts on how many of coherence, diversity and stability each method
+    wins, and says whether the method in use is the better one.
+    """
+    if comparison is None or len(comparison) < 2:
+        return ""
+    c = comparison.set_index("method")
+    wins = {m: 0 for m in c.index}
+    for col in ("coherence", "diversity", "stability"):
+        wins[c[col].idxmax()] += 1
+    better = max(wins, key=lambda m: (wins[m], m == used))
+    other = [m for m in c.index if m != used][0]
+    if better == used:
+        how = "all three" if wins[used] == 3 else f"{wins[used]} of the three"
+        return (f"{used.upper()} scores higher than {other.upper()} on {how} measures "
+                f"(coherence, diversity, stability), so the report uses {used.upper()}.")
+    return (f"{other.upper()} scores higher on {wins[other]} of the three measures (coherence, "
+            f"diversity, stability); the report still uses {used.upper()} as set in the parameter "
+            f"file (topics.method).")
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarity of every row of `a` with every row of `b`."""
+    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
+    return a @ b.T
+
+
+NEXT_K_COLUMNS = ["k", "topic", "stability", "parent_topic", "parent_similarity", "split",
+                  "sibling_similarity"]
+
+
+def next_k_split(texts, settings: dict, model: TopicModel, k: int, counts=None,
+                 vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+    """What a model with `k` topics (one more than chosen) does to the chosen topics.
+
+    Fits `k` topics with every seed, as the k-scan does, scores each topic
+    of the first seed's model by its stability across the refits, and
+    matches it to the chosen topic it is closest to (cosine of topic-term
+    weights). Two new topics with the same closest chosen topic *split* it.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The modelling units.
+    settings : dict
+        From :func:`analysis.topics.topic_settings`.
+    model : TopicModel
+        The chosen, fitted model.
+    k : int
+        The number of topics to try.
+    counts, vocabulary : optional
+        The model's count matrix and vocabulary, to skip re-tokenising.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per topic of the `k` model, ordered by prevalence: ``k``,
+        ``topic`` (1-based), ``stability``, ``parent_topic`` (1-based topic
+        of `model`), ``parent_similarity``, ``split`` (another new topic has
+        the same parent) and ``sibling_similarity`` (the largest
+        ``parent_similarity`` of those other topics; NaN without a split).
+        Empty when the data cannot support `k` topics.
+    """
+    if counts is None or vocabulary is None:
+        vocabulary = Vocabulary.from_settings(settings)
+        counts = vocabulary.fit_transform(list(texts))
+    bigger = TopicModel.from_settings(settings, k).fit(texts, counts=counts, vocabulary=vocabulary)
+    if bigger.n_topics_ != k:
+        return pd.DataFrame(columns=NEXT_K_COLUMNS)
+    seeds = [int(settings["seed"]) + i for i in range(1, int(settings["n_seeds"]))]
+    runs = [bigger.components_] + [np.asarray(factorize(counts, k, settings["method"], seed,
+                                                        iterations(settings))[2]) for seed in seeds]
+    per_topic, _ = topic_stability(runs)
+    sim = _cosine(bigger.components_, model.components_)
+    parent, best = sim.argmax(axis=1), sim.max(axis=1)
+    same = (parent[:, None] == parent[None, :]) & ~np.eye(k, dtype=bool)
+    sibling = np.where(same, best[None, :], -np.inf).max(axis=1)
+    return pd.DataFrame({"k": k, "topic": np.arange(1, k + 1), "stability": per_topic,
+                         "parent_topic": parent + 1, "parent_similarity": best,
+                         "split": same.any(axis=1),
+                         "sibling_similarity": np.where(same.any(axis=1), sibling, np.nan)},
+                        columns=NEXT_K_COLUMNS)
