@@ -48,6 +48,79 @@ apply_style()
 display(md(warnings_note(corpus.warnings + result.warnings)))
 
 # %% [markdown]
+# ## Themes: the dictionary and how it is matched
+#
+# A theme is a list of terms. Matching ignores case and respects word boundaries; a trailing
+# `*` matches any ending (`train*` finds *trained* and *trainers*); the words of a multi-word
+# term match across spaces, line breaks or a hyphen (*capacity building* finds
+# *capacity-building*). Where matches of one theme overlap, the longest counts once; each theme
+# is counted on its own, so one phrase may count for two themes. Headings are not counted, so
+# counts and the word totals they are divided by cover the same text.
+#
+# The dictionary's `baseline:` group holds the subjects the whole corpus is about
+# (peacekeeping, security sector reform). They are matched and counted like themes, but left
+# out of keyness, co-occurrence and every "most frequent" or "most distinctive" ranking.
+
+# %%
+from analysis.narrate import join, number, plural
+from analysis.themes import analyse_themes
+
+themes_result = analyse_themes(corpus, params)
+summary = themes_result["summary"]
+t_counts, t_matches = themes_result["counts"], themes_result["matches"]
+t_words = int(t_counts.drop_duplicates("doc_id")["words"].sum())
+unused = summary[(summary.matches == 0)].theme.tolist()
+n_base = int((summary.group == "baseline").sum())
+display(md(
+    f"The dictionary (`{esc(themes_result['file'].name)}`) holds "
+    f"{plural(int((summary.group == 'theme').sum()), 'theme')} and "
+    f"{plural(n_base, 'shared subject')} with "
+    f"{plural(int(sum(len(t.terms) for t in themes_result['themes'])), 'term')}. Across "
+    f"{plural(len(corpus.docs), 'document')} and {plural(t_words, 'word')} of body text they "
+    f"match {plural(len(t_matches), 'time')}, "
+    f"{number(1000 * len(t_matches) / t_words if t_words else 0)} per 1,000 words. "
+    + (f"{plural(len(unused), 'theme')} never match: {esc(join(unused))}. " if unused else "")
+    + "The table lists each theme's terms and how often it matched."
+))
+display(table(summary[["theme", "group", "terms", "matches", "documents"]],
+              caption="Themes and shared subjects, their terms, matches and documents "
+                      "mentioning each", digits=0))
+
+# %% [markdown]
+# ### Keyness, dispersion and co-occurrence
+#
+# **Keyness** compares each document with the rest of the corpus pooled. The log-likelihood G²
+# says how sure the difference is; the reports quote one effect size, the document's rate
+# divided by the rate in the other documents (×2 = twice their rate; "only here" when no other
+# document uses the item). `keyness.csv` also keeps Hardie's log ratio. Words and two-word
+# phrases (bigrams) leave out stop words and are tested only when they occur at least
+# `themes.min_word_freq` times in the corpus.
+#
+# **Dispersion.** Each match is placed at its relative position in the document (0 = first
+# word, 1 = last). Gries' DP summarises spread over a document's sections: 0 means the matches
+# are spread in proportion to section length, values near 1 that they sit in one place. Only
+# themes with at least `themes.dispersion_min_count` matches in a document are compared.
+#
+# **Co-occurrence.** Two themes co-occur when a paragraph mentions both. The count expected by
+# chance is (paragraphs with A × paragraphs with B) / all paragraphs; the p-value is the
+# one-sided hypergeometric (Fisher exact) probability of sharing at least as many paragraphs.
+
+# %% [markdown]
+# ### What the theme counts cannot tell
+
+# %%
+dropped = themes_result["dropped"]
+notes = []
+if dropped:
+    notes.append(
+        f"While curating the dictionary, {plural(len(dropped), 'term')} were dropped because "
+        "their matches were ambiguous in these documents: "
+        + "; ".join(f"*{esc(k)}* ({esc(v)})" for k, v in dropped.items()) + ".")
+notes.append("Counts depend on the dictionary: a theme is only as good as its terms, so "
+             "read the evidence lines (`theme_matches.csv`) before trusting a difference.")
+display(md(" ".join(notes)))
+
+# %% [markdown]
 # ## Topic model: units and vocabulary
 #
 # With few documents the model is fitted on paragraphs (a list lead and its bullet items
@@ -161,6 +234,67 @@ if result.ok:
     display(table(timing, caption="Table 6. Vocabulary building plus one model fit", digits=2))
 
 # %% [markdown]
-# ## Redundancy: calibration and verification
+# ## Redundancy: what counts as the same point, and how well the verifier finds it
 #
-# *To be completed: calibration and verification of the redundancy detector.*
+# Two sentences make the **same point** when a reader of one learns nothing new of substance
+# from the other; **partly** when one contains the other's claim and adds a claim or a
+# qualifier; otherwise they are **different**. The labelling guide and how the labelled pairs
+# were drawn are in `analysis/redundancy/data/LABELLING.md`, shipped with the package.
+
+# %%
+from analysis.findings.redundancy import redundancy_findings, verification_table
+from analysis.plots.redundancy import plot_scores_by_label, plot_verification
+from analysis.redundancy import detect_redundancy, false_positives, redundancy_params
+from analysis.references import control_corpus
+from sklearn.metrics import cohen_kappa_score
+
+r_settings = redundancy_params(params)
+det = detect_redundancy(corpus, params)
+rep = det.verification_
+if rep is None:
+    display(md("No verifier was trained in this run."))
+else:
+    lab = rep["labelled"]
+    kappa = cohen_kappa_score(lab["label_pass1"], lab["label_pass2"])
+    kappa_same = cohen_kappa_score(lab["label_pass1"] == "same", lab["label_pass2"] == "same")
+    counts = lab["label"].value_counts()
+    display(md(
+        f"**The labelled set.** {plural(len(lab), 'sentence pair')} from the five essays, drawn across the "
+        "whole similarity range and within and across documents, with every pair at or above cosine 0.8445 "
+        "included; each pair was labelled twice, in independent passes that saw neither scores nor the other "
+        f"pass. Agreement: Cohen's kappa {kappa:.2f} over the three labels, {kappa_same:.2f} for *same* against "
+        f"the rest. Final labels (the agreed one, else the less similar): {counts.get('same', 0)} same, "
+        f"{counts.get('partly', 0)} partly, {counts.get('different', 0)} different."))
+    vs = r_settings["verifier"]
+    display(md(
+        f"**The verifier.** Candidates are each sentence's {r_settings['top_k']} nearest neighbours at or above "
+        f"cosine {det.floor_:.2f} ({det.backend_} backend). A logistic regression over the features below "
+        "decides *same point*; its threshold is the lowest whose precision reaches "
+        f"{vs['target_precision']:.2f} on cross-validated scores of the training rows only. Every rate is "
+        f"measured on held-out rows, pooled over {vs['repeats']} repetitions of {vs['folds']}-fold "
+        "cross-validation with different splits (the interval is the Wilson 95% interval of one repetition's "
+        "worth of pairs; *precision_min* and *precision_max* give the spread across splits)."))
+    opts = rep["options"][["option", "flagged", "tp", "precision", "precision_min", "precision_max",
+                           "recall", "recall_low", "recall_high"]]
+    display(table(opts, caption="Options tried for deciding “same point”, held out", digits=2))
+    coef = rep["coefficients"].rename("standardised coefficient").reset_index().rename(columns={"index": "feature"})
+    display(table(coef, caption="The verifier's features and their weights (positive: more likely the same point)",
+                  digits=2))
+    plot_scores_by_label(lab)
+    plt.show()
+    display(md("Held-out verifier score of every labelled pair, by label."))
+
+control_docs = control_corpus(r_settings)
+if control_docs is not None:
+    fp = false_positives(detect_redundancy(control_docs, params, backend=det.backend_))
+    display(md(
+        f"**False positives on unrelated text.** On a control corpus of {fp['documents']} short documents on "
+        f"unrelated subjects ({fp['sentences']} sentences), the same settings report "
+        f"{plural(fp['cross'], 'same-point pair')} across documents and {plural(fp['within'], 'pair')} within one, "
+        f"out of {fp['cross_pairs_checked']:,} cross-document sentence pairs."))
+
+st = det.embed_stats_
+display(md(
+    f"**Timing of this run** (varies from run to run): embedding {plural(int(st.get('texts', 0)), 'sentence')} "
+    f"took {number(st.get('seconds', 0), 1)} s ({st.get('cache_hits', 0):,} from the on-disk cache, "
+    f"{st.get('encoded', 0):,} encoded)."))
