@@ -94,7 +94,7 @@ if clusters.empty:
     display(md("No point is made twice under the strict definition."))
 else:
     say("redundancy.most_made_point")
-    ev = cluster_evidence(clusters, max_clusters=10, max_members=4)
+    ev = cluster_evidence(clusters, max_clusters=10, max_members=4, labels=labels)
     display(side_by_side(ev, left="representative_text", right="text", left_spans="rep_spans",
                          right_spans="spans", meta=("label", "where"), headers=("Representative", "Restatement"),
                          caption="Table 1. Every point made more than once, with its representative "
@@ -104,7 +104,7 @@ else:
 # ## Themes revisited: related, not repeated
 
 # %%
-related = evidence(det.pairs_, n=8, kinds=("related",))
+related = evidence(det.pairs_, n=8, kinds=("related",), labels=labels)
 if related.empty:
     display(md("No pair of sentences reaches the related tier."))
 else:

@@ -35,8 +35,15 @@ def shared_word_spans(a: str, b: str, content_only: bool = True):
     return spans(a), spans(b)
 
 
+def _place(sentence_id: str, doc_id: str, labels: dict | None) -> str:
+    """``"A: Short title, s0012"`` for a sentence, or its id when no label is known."""
+    if labels and doc_id in labels:
+        return f"{labels[doc_id]}, {str(sentence_id).rsplit(':', 1)[-1]}"
+    return str(sentence_id)
+
+
 def evidence(pairs: pd.DataFrame, n: int = 8, kinds=SAME_POINT_KINDS,
-             scope: str | None = None) -> pd.DataFrame:
+             scope: str | None = None, labels: dict | None = None) -> pd.DataFrame:
     """The strongest pairs with the spans of their shared content words.
 
     Parameters
@@ -62,11 +69,13 @@ def evidence(pairs: pd.DataFrame, n: int = 8, kinds=SAME_POINT_KINDS,
     sub["b_spans"] = [x[1] for x in spans]
     sub["match"] = [f"{k}, {sc}-doc" for k, sc in zip(sub["kind"], sub["scope"])]
     sub["scores"] = [f"sem {s:.2f} · lex {l:.2f}" for s, l in zip(sub["semantic"], sub["lexical"])]
-    sub["where"] = [f"{a} → {b}" for a, b in zip(sub["a_id"], sub["b_id"])]
+    sub["where"] = [f"{_place(a, da, labels)} → {_place(b, db, labels)}"
+                    for a, b, da, db in zip(sub["a_id"], sub["b_id"], sub["a_doc"], sub["b_doc"])]
     return sub.reset_index(drop=True)
 
 
-def cluster_evidence(clusters: pd.DataFrame, max_clusters: int = 3, max_members: int = 4) -> pd.DataFrame:
+def cluster_evidence(clusters: pd.DataFrame, max_clusters: int = 3, max_members: int = 4,
+                     labels: dict | None = None) -> pd.DataFrame:
     """Representative vs member rows for the largest clusters, with shared-word spans.
 
     Returns
@@ -85,7 +94,8 @@ def cluster_evidence(clusters: pd.DataFrame, max_clusters: int = 3, max_members:
             a, b = shared_word_spans(r.representative_text, r.text)
             rows.append({"cluster": c, "size": r.size, "n_docs": r.n_docs,
                          "label": f"cluster {c} ({r.size} sentences, {r.n_docs} docs)",
-                         "where": f"{r.representative_id} → {r.sentence_id}",
+                         "where": f"{_place(r.representative_id, str(r.representative_id).rsplit(':', 1)[0], labels)}"
+                                  f" → {_place(r.sentence_id, r.doc_id, labels)}",
                          "representative_text": r.representative_text, "text": r.text,
                          "sentence_id": r.sentence_id, "rep_spans": a, "spans": b})
     return pd.DataFrame(rows, columns=["cluster", "size", "n_docs", "label", "where", "representative_text",
