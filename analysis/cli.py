@@ -16,7 +16,7 @@ from pathlib import Path
 from .config import PARAMS_FILE, REPORTS_DIR, load_params
 from .corpus import corpus_from_params
 from .errors import InputError
-from .output import write_frames
+from .output import staged_folder, write_frames
 
 COMMANDS = ("overview", "themes", "topics", "redundancy")
 
@@ -89,8 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             jobs = [args]
         out = Path(args.out)
-        for job in jobs:
-            frames = job.run(corpus, params, job)
+        if args.command == "all":
+            # Every table or none: a failing command leaves the previous folder as it was.
+            with staged_folder(out) as tmp:
+                written = [p for job in jobs for p in write_frames(job.run(corpus, params, job), tmp)]
+            for path in written:
+                print(out / path.name)
+        else:
+            frames = args.run(corpus, params, args)   # computed in full before anything is written
             for path in write_frames(frames, out):
                 print(path)
     except InputError as exc:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -55,3 +57,69 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         write_atomic(path, frame.to_csv(index=False))
         written.append(path)
     return written
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Create `folder`'s missing ancestors; return those created, deepest first."""
+    missing = []
+    for parent in [folder, *folder.parents]:
+        if parent.exists():
+            break
+        missing.append(parent)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder '{folder}': {exc.strerror}") from None
+    return missing
+
+
+def _only_tables(folder: Path) -> bool:
+    """Whether `folder` holds nothing but result tables (so it may be replaced whole)."""
+    return all(p.is_file() and not p.is_symlink() and (p.suffix == ".csv" or p.name == ".complete")
+               for p in folder.iterdir())
+
+
+@contextmanager
+def staged_folder(out: Path):
+    """A temporary folder beside `out` that replaces it only if the block succeeds.
+
+    Yields the temporary folder; write every table into it. When the block
+    ends normally the tables are moved into `out`: a folder that holds only
+    tables (``*.csv``) is replaced whole, so no table of an earlier run
+    survives beside the new ones; a folder holding other files keeps them and
+    has only the new tables replaced. When the block raises (an error or an
+    interrupt) the temporary folder is removed and `out` is left as it was,
+    as are folders that did not exist (none is created).
+
+    Parameters
+    ----------
+    out : Path
+    """
+    out = Path(out)
+    created = _make_parents(out.parent)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write into '{out.parent}': {exc.strerror}") from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        if out.is_dir() and _only_tables(out):
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old)          # an empty folder is replaced by a rename
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        elif out.is_dir():
+            for f in sorted(tmp.iterdir()):
+                os.replace(f, out / f.name)
+            tmp.rmdir()
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for folder in created:  # deepest first; only if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
