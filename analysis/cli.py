@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
+    previous = _stop_on_sigterm()
     try:
         params = load_params(args.params)
         corpus = corpus_from_params(params, args.corpus)
@@ -102,7 +104,22 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        # Tables are staged, so an interrupted run leaves the output folder as it was.
+        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+        print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stop_on_sigterm():
+    """Turn SIGTERM into KeyboardInterrupt (so temporary tables are removed); main thread only."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt(signum)
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return None

@@ -59,7 +59,7 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     return written
 
 
-def _make_parents(folder: Path) -> list[Path]:
+def make_folders(folder: Path) -> list[Path]:
     """Create `folder`'s missing ancestors; return those created, deepest first."""
     missing = []
     for parent in [folder, *folder.parents]:
@@ -96,7 +96,7 @@ def staged_folder(out: Path):
     out : Path
     """
     out = Path(out)
-    created = _make_parents(out.parent)
+    created = make_folders(out.parent)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     except OSError as exc:
@@ -117,9 +117,14 @@ def staged_folder(out: Path):
             os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        for folder in created:  # deepest first; only if still empty
-            try:
-                folder.rmdir()
-            except OSError:
-                break
+        remove_if_empty(created)
         raise
+
+
+def remove_if_empty(folders: list[Path]) -> None:
+    """Remove folders that :func:`make_folders` created, deepest first, while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            break

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -297,3 +298,94 @@ def test_model_loading_prints_no_progress_bar():
                           cwd=ROOT / "tests")
     assert proc.returncode == 0, proc.stderr
     assert "it/s" not in proc.stderr and "%|" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- interrupts
+
+def _sleeping_notebook(path):
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "01-corpus-overview.ipynb", as_version=4)
+    nb.cells = [nbformat.v4.new_code_cell("params_file = None\ncorpus_dir = None",
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import time\ntime.sleep(300)")]
+    nbformat.write(nb, path)
+    return path
+
+
+def _processes() -> str:
+    """The command lines of every running process."""
+    return subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True).stdout
+
+
+def _wait_for(predicate, seconds=60):
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, code", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code):
+    import signal
+
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="t", dir="/tmp"))  # short: sockets live below it
+    nb = _sleeping_notebook(tmp_path / "sleep.ipynb")
+    out = tmp_path / "reports" / "x" / ".executed" / "sleep.ipynb"
+    proc = subprocess.Popen([sys.executable, "-m", "analysis.build", "execute", str(nb), str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp)}, cwd=ROOT / "tests")
+    # The kernel is running once it has bound its sockets in the private folder.
+    assert _wait_for(lambda: len(list(tmp.glob("analysis-build-*/analysis-kernel-*/kernel-*"))) >= 5)
+    kernel_json = next(tmp.glob("analysis-build-*/analysis-kernel-*/kernel.json"))
+    assert str(kernel_json) in _processes()
+    proc.send_signal(getattr(signal, sig))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code
+    assert err.strip().splitlines() == [f"interrupted: stopped execute of {nb} (signal {sig})"]
+    assert list(tmp.iterdir()) == []                        # private folder removed
+    tmp.rmdir()
+    assert not (tmp_path / "reports").exists()               # no empty report folder
+    assert _wait_for(lambda: str(kernel_json) not in _processes(), 10)   # kernel stopped
+
+
+@pytest.mark.slow
+def test_interrupted_pdf_stops_browser_and_cleans_up(tmp_path):
+    import signal
+
+    from analysis.build import BuildError, find_chromium
+
+    try:
+        find_chromium()
+    except BuildError:
+        pytest.skip("needs Chromium")
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A report\n\nText.")])
+    executed = tmp_path / "done.ipynb"
+    nbformat.write(nb, executed)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "analysis.build", "pdf", str(executed),
+                             str(tmp_path / "out.pdf")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp)}, cwd=ROOT / "tests")
+    started = _wait_for(lambda: list(tmp.glob("analysis-build-*/playwright*profile*")), 60)
+    if not started:          # printing finished before we could interrupt it
+        proc.communicate(timeout=60)
+        pytest.skip("the PDF was printed before the browser could be interrupted")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 143)
+    if proc.returncode == 143:
+        assert err.strip().splitlines() == [
+            f"interrupted: stopped pdf of {executed} (signal SIGTERM)"]
+    assert list(tmp.iterdir()) == []
+    assert _wait_for(lambda: str(tmp) not in _processes(), 10)             # browser stopped
