@@ -184,7 +184,9 @@ class LshParams(Section):
     """``redundancy.lsh``: MinHash-LSH candidate search (verified exactly)."""
 
     num_perm: Int = Field(128, ge=16, le=4096, description="MinHash permutations")
-    threshold: Annotated[Float, at.Gt(0), at.Lt(1)] = Field(0.3, description="LSH Jaccard threshold")
+    # Above 0.85, 16 permutations leave datasketch fewer than 2 bands (it refuses).
+    threshold: Annotated[Float, at.Gt(0), at.Le(0.85)] = Field(
+        0.3, description="LSH candidate Jaccard threshold")
 
 
 class PhraseParams(Section):

@@ -77,6 +77,7 @@ BAD = [
     ("corpus: {extensions: [.txt, 5]}", "corpus.extensions[1] is 5", "string"),
     ("redundancy: {thresholds: {semantic: 2}}", "redundancy.thresholds.semantic is 2", "<= 1"),
     ("topics: {labels: {0: First}}", "topics.labels.0", "topic numbers 1, 2"),
+    ("redundancy: {lsh: {threshold: 0.9}}", "redundancy.lsh.threshold is 0.9", "<= 0.85"),
 ]
 
 
