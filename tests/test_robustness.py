@@ -389,3 +389,28 @@ def test_interrupted_pdf_stops_browser_and_cleans_up(tmp_path):
             f"interrupted: stopped pdf of {executed} (signal SIGTERM)"]
     assert list(tmp.iterdir()) == []
     assert _wait_for(lambda: str(tmp) not in _processes(), 10)             # browser stopped
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.parametrize("kind, expect", [
+    ("headings", "cannot be computed"),
+    ("one_sentence", "With a single sentence there is no spread to show"),
+])
+def test_overview_notebook_renders_degenerate_corpora(tmp_path, kind, expect):
+    import nbformat
+
+    folder = tmp_path / "c"
+    if kind == "headings":
+        _headings_only(folder)
+    else:
+        write(folder, "s.txt", "Peacekeeping works.\n")
+    out = tmp_path / "01.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "analysis.build", "execute",
+                           str(ROOT / "notebooks" / "01-corpus-overview.ipynb"), str(out),
+                           "--corpus", str(folder)], capture_output=True, text=True,
+                          cwd=ROOT / "tests")
+    assert proc.returncode == 0, proc.stderr
+    prose = "\n".join(o["data"]["text/markdown"] for c in nbformat.read(out, 4).cells
+                      for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    assert expect in prose
