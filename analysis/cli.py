@@ -86,12 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         corpus = corpus_from_params(params, args.corpus)
         for w in corpus.warnings:
             print(f"warning: {w}", file=sys.stderr)
-        if args.command == "all":
-            jobs = [subparsers[n].parse_args(_argv_for(args)) for n in subparsers]
-        else:
-            jobs = [args]
         out = Path(args.out)
         if args.command == "all":
+            jobs = [subparsers[n].parse_args(_argv_for(args)) for n in subparsers]
             # Every table or none: a failing command leaves the previous folder as it was.
             with staged_folder(out) as tmp:
                 written = [p for job in jobs for p in write_frames(job.run(corpus, params, job), tmp)]
@@ -105,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
-        # Tables are staged, so an interrupted run leaves the output folder as it was.
         signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
         print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
         return 128 + signum

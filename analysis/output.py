@@ -96,6 +96,8 @@ def staged_folder(out: Path):
     out : Path
     """
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output path '{out}' is a file, not a folder: pass a folder with --out")
     created = make_folders(out.parent)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -103,22 +105,29 @@ def staged_folder(out: Path):
         raise InputError(f"cannot write into '{out.parent}': {exc.strerror}") from None
     try:
         yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())
-        if out.is_dir() and _only_tables(out):
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old)          # an empty folder is replaced by a rename
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        elif out.is_dir():
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, out / f.name)
-            tmp.rmdir()
-        else:
-            os.replace(tmp, out)
+        try:
+            _move_into_place(tmp, out)
+        except OSError as exc:
+            raise InputError(f"cannot move the tables into '{out}': {exc.strerror}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         remove_if_empty(created)
         raise
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    os.chmod(tmp, 0o777 & ~_umask())
+    if out.is_dir() and _only_tables(out):
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old)          # a rename may replace an empty folder (the mkdtemp one)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    elif out.is_dir():
+        for f in sorted(tmp.iterdir()):
+            os.replace(f, out / f.name)
+        tmp.rmdir()
+    else:
+        os.replace(tmp, out)
 
 
 def remove_if_empty(folders: list[Path]) -> None:

@@ -414,3 +414,12 @@ def test_overview_notebook_renders_degenerate_corpora(tmp_path, kind, expect):
     prose = "\n".join(o["data"]["text/markdown"] for c in nbformat.read(out, 4).cells
                       for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
     assert expect in prose
+
+
+def test_all_into_a_file_is_one_line(tmp_path):
+    _, new = _two_corpora(tmp_path)
+    target = write(tmp_path, "taken", "not a folder")
+    rc, _, err = run_cli("all", new, "--out", target, "--params", fast_params(tmp_path))
+    assert rc == 2 and err.strip().splitlines()[-1] == (
+        f"error: output path '{target}' is a file, not a folder: pass a folder with --out")
+    assert target.read_text() == "not a folder"
