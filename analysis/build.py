@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import shutil
 import signal
 import sys
@@ -160,8 +161,37 @@ def _in_worker(work, on_interrupt):
     return outcome.get("value")
 
 
+_STYLER_ID = re.compile(r'<table[^>]* id="(T_[0-9a-f]{5})"')
+
+
+def _stable_ids(nb) -> None:
+    """Replace the random ids a build puts into a notebook with ones that are the same every time.
+
+    Papermill gives its injected-parameters cell a random id, and each pandas
+    Styler table gets a random ``T_xxxxx`` id (used by its CSS); both would make
+    two builds of unchanged inputs differ.
+    """
+    n = 0
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html")
+            if not html:
+                continue
+            text = "".join(html) if isinstance(html, list) else html
+            for uuid in dict.fromkeys(_STYLER_ID.findall(text)):
+                n += 1
+                text = re.sub(rf"\b{uuid}(?=[_\s\"\.{{:,])", f"T_table{n}", text)
+            out["data"]["text/html"] = text
+
+
 def _report_notebook(executed: Path):
-    """Read an executed notebook and drop what a reader should not see (stderr noise)."""
+    """Read an executed notebook and drop what a reader should not see (stderr noise).
+
+    Random ids are made stable (:func:`_stable_ids`), so unchanged inputs give the
+    same HTML.
+    """
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
@@ -169,6 +199,7 @@ def _report_notebook(executed: Path):
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    _stable_ids(nb)
     return nb
 
 

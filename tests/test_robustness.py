@@ -423,3 +423,33 @@ def test_all_into_a_file_is_one_line(tmp_path):
     assert rc == 2 and err.strip().splitlines()[-1] == (
         f"error: output path '{target}' is a file, not a folder: pass a folder with --out")
     assert target.read_text() == "not a folder"
+
+
+def test_report_html_has_no_random_ids(tmp_path):
+    """Two renderings of the same tables give the same bytes (Styler and papermill ids)."""
+    import uuid
+
+    import nbformat
+
+    from analysis.build import _report_notebook
+    from analysis.narrate import table
+
+    frame = pd.DataFrame({"doc": ["a", "b"], "share": [0.5, 0.25]})
+
+    def executed(path):
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell("corpus_dir = None",
+                                           metadata={"tags": ["injected-parameters"]})
+        params["id"] = uuid.uuid4().hex[:8]                      # what papermill does
+        cell = nbformat.v4.new_code_cell("table(frame)")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={
+            "text/html": table(frame, caption="Table 1")._repr_html_()})]
+        nb.cells = [params, cell]
+        nbformat.write(nb, path)
+        return path
+
+    first = _report_notebook(executed(tmp_path / "a.ipynb"))
+    second = _report_notebook(executed(tmp_path / "b.ipynb"))
+    assert nbformat.writes(first) == nbformat.writes(second)
+    html = first.cells[1].outputs[0]["data"]["text/html"]
+    assert 'id="T_table1"' in html and "#T_table1" in html
