@@ -442,6 +442,7 @@ def test_report_html_has_no_random_ids(tmp_path):
                                            metadata={"tags": ["injected-parameters"]})
         params["id"] = uuid.uuid4().hex[:8]                      # what papermill does
         cell = nbformat.v4.new_code_cell("table(frame)")
+        cell["id"] = "table-cell"                                 # from the committed notebook
         cell.outputs = [nbformat.v4.new_output("display_data", data={
             "text/html": table(frame, caption="Table 1")._repr_html_()})]
         nb.cells = [params, cell]
