@@ -512,9 +512,10 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
         try:
             size = p.stat().st_size
             if size > limit:
-                warnings.append(f"skipped '{p.name}': {size / 1024 / 1024:.1f} MB is over the "
-                                f"{max_file_mb} MB limit (raise corpus.max_file_mb in params.yaml "
-                                "to include it)")
+                mb = size / 1024 / 1024
+                shown = f"{mb:.1f}" if mb >= 0.1 else f"{mb:.2g}"
+                warnings.append(f"skipped '{p.name}': {shown} MB is over the {max_file_mb:g} MB "
+                                "limit (raise corpus.max_file_mb in params.yaml to include it)")
                 continue
             data = p.read_bytes()
         except OSError as exc:

