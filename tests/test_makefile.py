@@ -130,3 +130,29 @@ def test_bad_parameter_under_make_is_one_line(tmp_path):
     assert errors == [f"error: parameter file '{params}': overview.mattr_window is 0; "
                       "allowed: a whole number >= 1"]
     assert "Traceback" not in proc.stderr and not out.exists()
+
+
+@pytest.mark.slow
+def test_data_step_reads_awkward_inputs(tmp_path):
+    """Colliding names, UTF-16, a detected code page, a TeX name and a looping link via make."""
+    corpus = tmp_path / "awkward"
+    corpus.mkdir()
+    shutil.copy(MINI / "alpha.txt", corpus / "a.txt")
+    shutil.copy(MINI / "gamma.md", corpus / "a.md")
+    (corpus / "wide.txt").write_bytes((MINI / "beta.txt").read_text().encode("utf-16"))
+    (corpus / "ru.txt").write_bytes("Заголовок\nМиротворческие операции требуют ясного мандата "
+                                    "и поддержки населения.\n".encode("cp1251"))
+    (corpus / "$\\input{etc}$.txt").write_text("Heading\nA sentence of text here.\n")
+    os.symlink("loop.txt", corpus / "loop.txt")
+    params = tmp_path / "fast.yaml"
+    params.write_text("redundancy: {backend: lexical}\ntopics: {n_seeds: 2, k_max: 3}\n")
+    out = tmp_path / "out"
+    proc = make(f"{out}/data/.complete", f"CORPUS={corpus}", f"OUT={out}", f"PARAMS={params}")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    for fragment in ("share the name 'a'", "decoded as utf-16", "decoded as cp1251",
+                     "'loop.txt': a broken or looping symbolic link"):
+        assert fragment in proc.stderr
+    import pandas as pd
+    ids = set(pd.read_csv(out / "data" / "documents.csv").doc_id)
+    assert ids == {"a.txt", "a.md", "wide", "ru", "$\\input{etc}$"}

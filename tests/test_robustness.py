@@ -396,6 +396,7 @@ def test_interrupted_pdf_stops_browser_and_cleans_up(tmp_path):
 @pytest.mark.parametrize("kind, expect", [
     ("headings", "cannot be computed"),
     ("one_sentence", "With a single sentence there is no spread to show"),
+    ("tex_name", r"\$\\input\{etc\}\$"),      # the file name, escaped in the prose
 ])
 def test_overview_notebook_renders_degenerate_corpora(tmp_path, kind, expect):
     import nbformat
@@ -403,6 +404,9 @@ def test_overview_notebook_renders_degenerate_corpora(tmp_path, kind, expect):
     folder = tmp_path / "c"
     if kind == "headings":
         _headings_only(folder)
+    elif kind == "tex_name":
+        write(folder, r"$\input{etc}$.txt", "Heading\nA sentence of text. And another one here.\n")
+        write(folder, "b.txt", "Other Heading\nDifferent words in this file.\n")
     else:
         write(folder, "s.txt", "Peacekeeping works.\n")
     out = tmp_path / "01.ipynb"
