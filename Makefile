@@ -37,9 +37,17 @@ SRC := $(sort $(shell find analysis -type f \( -name '*.py' -o -name '*.yaml' \)
 TEMPLATE := $(wildcard analysis/templates/report/*)
 # The corpus as one prerequisite: a file listing names, sizes and times of its
 # files, rewritten only when that listing changes. File names may hold spaces.
-CORPUS_STATE := $(OUT)/.corpus-state
-ifneq ($(filter-out help clean lab test,$(or $(MAKECMDGOALS),reports)),)
-$(shell mkdir -p "$(OUT)" && find "$(CORPUS)" -maxdepth 1 -type f -printf '%P %s %T@\n' 2>&1 | sort \
+# It lives under .cache/, so a build that fails before writing anything leaves
+# no empty $(OUT)/ behind. find gets the absolute path (a folder named -x is not
+# an option) and its errors are not written into the listing: the analysis
+# step reports a missing or unreadable corpus in one line.
+CORPUS_STATE := .cache/make/$(shell printf '%s' "$(OUT)" | tr -c 'A-Za-z0-9._-' '_').corpus-state
+BUILDING := $(filter-out help clean lab test,$(or $(MAKECMDGOALS),reports))
+ifneq ($(BUILDING),)
+ifneq ($(shell test -f "$(PARAMS)" && echo yes),yes)
+$(error error: parameter file '$(PARAMS)' does not exist: pass PARAMS=path/to/params.yaml)
+endif
+$(shell mkdir -p .cache/make && find "$(CORPUS_ABS)" -maxdepth 1 -type f -printf '%P %s %T@\n' 2>/dev/null | sort \
   > "$(CORPUS_STATE).new" && { cmp -s "$(CORPUS_STATE).new" "$(CORPUS_STATE)" && rm -f "$(CORPUS_STATE).new" \
   || mv -f "$(CORPUS_STATE).new" "$(CORPUS_STATE)"; })
 endif
@@ -56,7 +64,7 @@ reports: $(DATA) $(HTML) $(PDF) ## execute every notebook and render HTML + PDF 
 
 $(EXECUTED)/%.ipynb: notebooks/%.ipynb $(SRC) $(CORPUS_STATE) $(PARAMS) $(STAMP)
 	@echo "execute  $<"
-	@$(PY) -m analysis.build execute $< $@ --corpus "$(CORPUS)" --params "$(PARAMS)"
+	@$(PY) -m analysis.build execute $< $@ --corpus "$(CORPUS_ABS)" --params="$(PARAMS)"
 
 $(OUT)/%.html: $(EXECUTED)/%.ipynb $(TEMPLATE)
 	@echo "html     $@"
@@ -68,7 +76,7 @@ $(OUT)/%.pdf: $(EXECUTED)/%.ipynb $(TEMPLATE)
 
 $(DATA): $(SRC) $(CORPUS_STATE) $(PARAMS) $(STAMP)
 	@echo "data     $(OUT)/data/"
-	@$(PY) -m analysis all "$(CORPUS)" --out $(OUT)/data --params "$(PARAMS)" > /dev/null
+	@$(PY) -m analysis all "$(CORPUS_ABS)" --out "$(OUT)/data" --params="$(PARAMS)" > /dev/null
 	@touch $@
 
 $(STAMP): pyproject.toml requirements.lock scripts/setup-system.sh
@@ -87,4 +95,4 @@ lab: $(STAMP) ## open JupyterLab on the project's kernel
 	@$(PY) -m jupyter lab notebooks/
 
 clean: ## remove rendered reports and caches (keeps .venv; rm -rf .venv to reinstall)
-	rm -rf reports/*/ reports/*.html reports/*.pdf reports/.executed reports/.corpus-state reports/data .cache .pytest_cache
+	rm -rf reports/*/ reports/*.html reports/*.pdf reports/.executed reports/data .cache .pytest_cache

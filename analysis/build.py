@@ -10,19 +10,29 @@ Usage::
 Every output is written to a temporary file and moved into place, so a
 failed step leaves the previous report untouched. Failures print one line
 naming the notebook and the failing cell, and exit non-zero.
+
+Every temporary file of a step (the kernel's connection file and sockets,
+the browser's profile, the page it prints) lives in one private folder that
+is removed on exit. SIGINT and SIGTERM stop the kernel and the browser,
+remove that folder and print one line (exit status 130 or 143).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import re
 import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from .config import PACKAGE_DIR
-from .output import write_atomic
+from .errors import InputError
+from .output import make_folders, remove_if_empty, write_atomic
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -67,8 +77,6 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
     corpus, params : str, optional
         Injected as ``corpus_dir`` and ``params_file`` (made absolute).
     """
-    import tempfile
-
     import papermill as pm
     from jupyter_client.manager import KernelManager
     from papermill.exceptions import PapermillExecutionError
@@ -77,19 +85,22 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
         "corpus_dir": str(Path(corpus).resolve()) if corpus else None,
         "params_file": str(Path(params).resolve()) if params else None,
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
+    created = make_folders(output.parent)
     tmp = output.with_name(f".{output.name}.tmp.ipynb")
     failed = output.with_name(f"{output.stem}.failed.ipynb")
     failed.unlink(missing_ok=True)
     try:
-        # IPC sockets in a private folder: no network ports, and no TCP warning.
-        with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
+        # IPC sockets and the connection file (it holds the kernel's key) in a private
+        # folder: no network ports, and nothing left behind.
+        with tempfile.TemporaryDirectory(prefix="analysis-kernel-", dir=_socket_base()) as sockets:
             km = KernelManager(kernel_name="python3", transport="ipc",
-                               ip=str(Path(sockets) / "kernel"))
+                               ip=str(Path(sockets) / "kernel"),
+                               connection_file=str(Path(sockets) / "kernel.json"))
             try:
-                pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
-                                    cwd=str(notebook.parent), progress_bar=False,
-                                    kernel_name="python3", log_output=False, km=km)
+                _in_worker(lambda: pm.execute_notebook(
+                    str(notebook), str(tmp), parameters=parameters, cwd=str(notebook.parent),
+                    progress_bar=False, kernel_name="python3", log_output=False, km=km),
+                    on_interrupt=lambda: km.has_kernel and km.shutdown_kernel(now=True))
             finally:
                 # A kernel manager passed in is ours to stop, not nbclient's.
                 if km.has_kernel:
@@ -102,14 +113,85 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
         raise BuildError(f"{notebook} failed in cell {exc.cell_index} "
                          f"(execution count {exc.exec_count}): {detail} "
                          f"[traceback in {failed}]") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        remove_if_empty(created)  # a failed first build leaves no empty report folder
+        raise
     else:
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
 
 
+def _socket_base() -> str | None:
+    """Where the kernel's sockets can go: a Unix socket path holds at most 107 bytes."""
+    base = tempfile.gettempdir()
+    return base if len(os.fsencode(base)) <= 60 else ("/tmp" if os.path.isdir("/tmp") else None)
+
+
+def _in_worker(work, on_interrupt):
+    """Run `work()` in a thread while the main thread waits for signals.
+
+    nbclient installs its own SIGINT/SIGTERM handlers when it runs in the main
+    thread, and they swallow the signal; in a worker it installs none, so an
+    interrupt reaches us: `on_interrupt` stops the kernel (which ends the
+    worker's execution) and the interrupt propagates to :func:`main`.
+    """
+    import threading
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the main thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="execute", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        on_interrupt()
+        worker.join(15)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+_STYLER_ID = re.compile(r'<table[^>]* id="(T_[0-9a-f]{5})"')
+
+
+def _stable_ids(nb) -> None:
+    """Replace the random ids a build puts into a notebook with ones that are the same every time.
+
+    Papermill gives its injected-parameters cell a random id, and each pandas
+    Styler table gets a random ``T_xxxxx`` id (used by its CSS); both would make
+    two builds of unchanged inputs differ.
+    """
+    n = 0
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html")
+            if not html:
+                continue
+            text = "".join(html) if isinstance(html, list) else html
+            for uuid in dict.fromkeys(_STYLER_ID.findall(text)):
+                n += 1
+                text = re.sub(rf"\b{uuid}(?=[_\s\"\.{{:,])", f"T_table{n}", text)
+            out["data"]["text/html"] = text
+
+
 def _report_notebook(executed: Path):
-    """Read an executed notebook and drop what a reader should not see (stderr noise)."""
+    """Read an executed notebook and drop what a reader should not see (stderr noise).
+
+    Random ids are made stable (:func:`_stable_ids`), so unchanged inputs give the
+    same HTML.
+    """
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
@@ -117,6 +199,7 @@ def _report_notebook(executed: Path):
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    _stable_ids(nb)
     return nb
 
 
@@ -153,8 +236,6 @@ def _make_pdf_exporter():
 
 
 async def _print_pdf(html: str, chromium: str) -> bytes:
-    import tempfile
-
     from playwright.async_api import async_playwright
 
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -220,20 +301,75 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus")
     p.add_argument("--params")
     args = parser.parse_args(argv)
-    try:
-        if args.step == "execute":
-            execute(args.notebook, args.output, args.corpus, args.params)
-        elif args.step == "html":
-            render_html(args.executed, args.output)
-        elif args.step == "pdf":
-            render_pdf(args.executed, args.output)
-        else:
-            for path in build_report(args.notebook, args.out, args.corpus, args.params):
-                print(path)
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    with private_tmpdir():
+        try:
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+            if args.step == "execute":
+                execute(args.notebook, args.output, args.corpus, args.params)
+            elif args.step == "html":
+                render_html(args.executed, args.output)
+            elif args.step == "pdf":
+                render_pdf(args.executed, args.output)
+            else:
+                for path in build_report(args.notebook, args.out, args.corpus, args.params):
+                    print(path)
+        except (BuildError, InputError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except (OSError, ValueError) as exc:  # unreadable or malformed notebook, full disk
+            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            print(f"error: {args.step} of {getattr(args, 'notebook', None) or args.executed} "
+                  f"failed: {detail}", file=sys.stderr)
+            return 1
+        except _Interrupted as exc:
+            print(f"interrupted: stopped {args.step} of "
+                  f"{getattr(args, 'notebook', None) or args.executed} (signal {exc.name})",
+                  file=sys.stderr)
+            return 128 + exc.signum
+        except KeyboardInterrupt:
+            print(f"interrupted: stopped {args.step} of "
+                  f"{getattr(args, 'notebook', None) or args.executed} (signal SIGINT)",
+                  file=sys.stderr)
+            return 130
     return 0
+
+
+class _Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` cleans up."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def _raise_interrupt(signum, frame):
+    # Once is enough: a second signal must not cut the cleanup short.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise _Interrupted(signum)
+
+
+@contextlib.contextmanager
+def private_tmpdir():
+    """Point every temporary file of this process and its children at one private folder.
+
+    The kernel, the Playwright driver and Chromium all honour ``TMPDIR``; the
+    folder (mode 0700) is removed on exit, whatever the exit.
+    """
+    folder = tempfile.mkdtemp(prefix="analysis-build-")
+    saved_env, saved_dir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"] = folder
+    tempfile.tempdir = folder
+    try:
+        yield Path(folder)
+    finally:
+        tempfile.tempdir = saved_dir
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

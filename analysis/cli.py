@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from pathlib import Path
 
 from .config import PARAMS_FILE, REPORTS_DIR, load_params
 from .corpus import corpus_from_params
 from .errors import InputError
-from .output import write_frames
+from .output import staged_folder, write_frames
 
 COMMANDS = ("overview", "themes", "topics", "redundancy")
 
@@ -79,24 +80,42 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
+    previous = _stop_on_sigterm()
     try:
         params = load_params(args.params)
         corpus = corpus_from_params(params, args.corpus)
         for w in corpus.warnings:
             print(f"warning: {w}", file=sys.stderr)
+        out = Path(args.out)
         if args.command == "all":
             jobs = [subparsers[n].parse_args(_argv_for(args)) for n in subparsers]
+            # Every table or none: a failing command leaves the previous folder as it was.
+            with staged_folder(out) as tmp:
+                written = [p for job in jobs for p in write_frames(job.run(corpus, params, job), tmp)]
+            for path in written:
+                print(out / path.name)
         else:
-            jobs = [args]
-        out = Path(args.out)
-        for job in jobs:
-            frames = job.run(corpus, params, job)
+            frames = args.run(corpus, params, args)   # computed in full before anything is written
             for path in write_frames(frames, out):
                 print(path)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+        print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stop_on_sigterm():
+    """Turn SIGTERM into KeyboardInterrupt (so temporary tables are removed); main thread only."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt(signum)
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return None

@@ -18,19 +18,13 @@ CACHE_DIR = PROJECT_ROOT / ".cache"
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_THEMES_FILE = PACKAGE_DIR / "themes.yaml"
 
-# Defaults used when params.yaml is absent or leaves a key out, so the
-# package also works when installed elsewhere.
-DEFAULTS: dict = {
-    "corpus": {
-        "dir": "corpus",
-        "extensions": [".txt", ".md"],
-        "max_file_mb": 10,
-        "encoding_fallback": "cp1252",
-    },
-    "seed": 42,
-    "overview": {"mattr_window": 50},
-    "documents": {"labels": {}, "labels_file": None},
-}
+def __getattr__(name: str):
+    # DEFAULTS is now derived from the schema in analysis.params (kept for old imports).
+    if name == "DEFAULTS":
+        from .params import default_params
+
+        return default_params()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -44,7 +38,10 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 def load_params(path: str | Path | None = None) -> dict:
-    """Read the parameter file and fill in defaults.
+    """Read the parameter file, validate it and fill in defaults.
+
+    Every key is checked against the schema in :mod:`analysis.params`
+    (types, ranges, unknown keys).
 
     Parameters
     ----------
@@ -55,28 +52,33 @@ def load_params(path: str | Path | None = None) -> dict:
     Returns
     -------
     dict
-        Nested settings, with relative paths left as written.
+        Nested settings (plain dicts and lists) with every default filled in,
+        relative paths left as written.
 
     Raises
     ------
     InputError
-        If the file is given but missing, or is not a YAML mapping.
+        If the file is given but missing, is not a YAML mapping, or holds an
+        unknown key or a value out of range: one line naming the key, the
+        value and what is allowed.
     """
+    from .params import default_params, validate_params
+
     if path is None:
         path = PARAMS_FILE
         if not path.exists():
-            return copy.deepcopy(DEFAULTS)
+            return default_params()
     path = Path(path)
     if not path.is_file():
         raise InputError(f"parameter file '{path}' does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        reason = str(exc).splitlines()[0]
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"parameter file '{path}' is not valid YAML: {reason}") from None
-    if not isinstance(data, dict):
-        raise InputError(f"parameter file '{path}' must hold a mapping of settings")
-    return _merge(DEFAULTS, data)
+    except OSError as exc:
+        raise InputError(f"parameter file '{path}' cannot be read: {exc.strerror}") from None
+    return validate_params(data, source=f"parameter file '{path}'")
 
 
 def resolve_path(value: str | Path, base: Path = PROJECT_ROOT) -> Path:

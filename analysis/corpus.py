@@ -8,6 +8,7 @@ exactly the unit's text.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -53,7 +54,7 @@ class Document:
     Attributes
     ----------
     doc_id : str
-        The file stem.
+        The file stem, or the whole file name where stems collide.
     title : str
         A leading title line, else the first heading, else the file stem.
     text : str
@@ -321,6 +322,33 @@ def parse_document(doc_id: str, text: str, path: Path | None = None, encoding: s
 
 # --------------------------------------------------------------------------- reading
 
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    """The Unicode encoding announced by a byte order mark, if any."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when every other byte is NUL, as in UTF-16 English text."""
+    sample = data[:8192]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    for name, zeros, chars in (("utf-16-le", sample[1::2], sample[0::2]),
+                               ("utf-16-be", sample[0::2], sample[1::2])):
+        if zeros.count(0) >= 0.9 * len(zeros) and 0 not in chars:
+            return name
+    return None
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
@@ -329,15 +357,87 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and control / len(sample) > 0.05
 
 
-def _decode(data: bytes, fallback: str) -> tuple[str, str]:
+def _detect(data: bytes, fallback: str) -> str | None:
+    """The encoding charset-normalizer finds most plausible, preferring `fallback` on a tie.
+
+    A file with few non-ASCII bytes gives the detector too little to go on (None).
+    Short Western texts decode equally well in several single-byte code pages
+    (the detector may pick cp1250 for a cp1252 "café"); the configured fallback
+    wins whenever it reads the bytes as cleanly as the best guess.
+    """
+    from charset_normalizer import from_bytes
+
+    sample = data[:200_000]
+    if sum(b >= 0x80 for b in sample[:20_000]) < 16:
+        return None  # a handful of accented bytes: too little to tell code pages apart
+    matches = list(from_bytes(sample))
+    if not matches:
+        return None
+    best = matches[0]
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        fallback = codecs.lookup(fallback).name
+    except LookupError:
+        return best.encoding
+    for m in matches:
+        names = {codecs.lookup(c).name for c in m.could_be_from_charset}
+        if fallback in names and m.chaos <= best.chaos and m.coherence >= best.coherence - 0.05:
+            return fallback
+    return best.encoding if best.chaos < 0.2 else None
+
+
+def _decode(data: bytes, fallback: str) -> tuple[str, str]:
+    """Decode file bytes: byte order mark, UTF-8, detection, then `fallback`, then Latin-1."""
+    bom = _bom_encoding(data) or _utf16_without_bom(data)
+    if bom:
+        try:
+            return data.decode(bom), "utf-8" if bom == "utf-8-sig" else bom
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode(fallback), fallback
-    except (UnicodeDecodeError, LookupError):
-        return data.decode("latin-1"), "latin-1"
+    for encoding in (_detect(data, fallback), fallback):
+        if encoding:
+            try:
+                return data.decode(encoding), codecs.lookup(encoding).name
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _unique_ids(paths: list[Path]) -> tuple[list[str], list[str]]:
+    """One document id per file: the stem, or the whole name where stems collide.
+
+    Stems are compared ignoring case (``a.txt``, ``a.md`` and ``A.TXT`` collide),
+    as a case-insensitive file system would. Each colliding file keeps its
+    whole name as id (``A.TXT``, ``a.md``, ``a.txt``); a number is added if
+    even that repeats (a stem such as ``a.md`` from ``a.md.txt``).
+
+    Returns
+    -------
+    ids : list of str
+    warnings : list of str
+    """
+    by_stem: dict[str, list[Path]] = {}
+    for p in paths:
+        by_stem.setdefault(p.stem.casefold(), []).append(p)
+    ids, used, warnings = [], set(), []
+    for p in paths:
+        group = by_stem[p.stem.casefold()]
+        base = p.stem if len(group) == 1 else p.name
+        doc_id, n = base, 1
+        while doc_id in used:
+            n += 1
+            doc_id = f"{base}-{n}"
+        used.add(doc_id)
+        ids.append(doc_id)
+    for group in by_stem.values():
+        if len(group) > 1:
+            names = [ids[paths.index(p)] for p in group]
+            warnings.append(f"{len(group)} files share the name '{group[0].stem}': their document "
+                            f"ids keep the suffix ({', '.join(names)})")
+    return ids, warnings
 
 
 def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = (".txt", ".md"),
@@ -350,8 +450,13 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
       text file raises :class:`InputError`;
     - empty or whitespace-only files are skipped;
     - binary files (NUL bytes or many control characters) are skipped;
-    - files that are not UTF-8 are decoded with `encoding_fallback`
-      (Windows-1252, then Latin-1) and a warning says so;
+    - UTF-16 and UTF-32 are read by their byte order mark; other files that
+      are not UTF-8 are decoded with the encoding charset-normalizer detects
+      (`encoding_fallback` when it reads them as well), then
+      `encoding_fallback`, then Latin-1, with a warning naming the encoding;
+    - files whose stems collide (``a.txt``, ``a.md``, ``A.TXT``) keep their
+      suffix in the id, with a warning;
+    - broken or looping symbolic links are skipped with a warning;
     - files larger than `max_file_mb` are skipped without being read;
     - a file whose text is identical to an earlier one is skipped as a
       duplicate;
@@ -380,7 +485,9 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
         raise InputError(f"corpus folder '{root}' does not exist: pass a folder of .txt or .md files")
     if not root.is_dir():
         raise InputError(f"corpus path '{root}' is a file, not a folder: pass the folder that holds it")
-    exts = {e.lower() for e in extensions}
+    if isinstance(extensions, str):  # one suffix given as text, not its letters
+        extensions = [extensions]
+    exts = {e.lower() if e.startswith(".") else "." + e.lower() for e in extensions}
     entries = sorted(p for p in root.iterdir() if not p.name.startswith("."))
     files = [p for p in entries if p.is_file() and p.suffix.lower() in exts]
     if not entries:
@@ -395,21 +502,26 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
     if others:
         warnings.append(f"ignored {len(others)} file(s) without a text suffix: {', '.join(others[:5])}"
                         + (" ..." if len(others) > 5 else ""))
-    docs: list[Document] = []
+    for p in entries:
+        if p.is_symlink() and not p.exists():
+            warnings.append(f"skipped '{p.name}': a broken or looping symbolic link")
+    kept: list[tuple[Path, str, str]] = []
     seen: dict[str, str] = {}
     limit = max_file_mb * 1024 * 1024
     for p in files:
-        size = p.stat().st_size
-        if size > limit:
-            warnings.append(f"skipped '{p.name}': {size / 1024 / 1024:.1f} MB is over the "
-                            f"{max_file_mb} MB limit (raise corpus.max_file_mb in params.yaml to include it)")
-            continue
         try:
+            size = p.stat().st_size
+            if size > limit:
+                mb = size / 1024 / 1024
+                shown = f"{mb:.1f}" if mb >= 0.1 else f"{mb:.2g}"
+                warnings.append(f"skipped '{p.name}': {shown} MB is over the {max_file_mb:g} MB "
+                                "limit (raise corpus.max_file_mb in params.yaml to include it)")
+                continue
             data = p.read_bytes()
         except OSError as exc:
             warnings.append(f"skipped '{p.name}': cannot be read ({exc.strerror})")
             continue
-        if _looks_binary(data):
+        if not (_bom_encoding(data) or _utf16_without_bom(data)) and _looks_binary(data):
             warnings.append(f"skipped '{p.name}': it is a binary file, not text")
             continue
         text, encoding = _decode(data, encoding_fallback)
@@ -425,10 +537,19 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
             warnings.append(f"skipped '{p.name}': identical to '{seen[digest]}'")
             continue
         seen[digest] = p.name
-        docs.append(parse_document(p.stem, text, p, encoding, markdown=p.suffix.lower() == ".md"))
+        kept.append((p, text, encoding))
+    ids, id_warnings = _unique_ids([p for p, _, _ in kept])
+    warnings += id_warnings
+    docs = [parse_document(doc_id, text, p, encoding, markdown=p.suffix.lower() == ".md")
+            for doc_id, (p, text, encoding) in zip(ids, kept)]
     if not docs:
         raise InputError(f"corpus folder '{root}' has no usable documents: "
                          + "; ".join(warnings))
+    empty = [d.doc_id for d in docs if not any(u.sentences for s in d.sections for u in s.units)]
+    if empty:
+        warnings.append(f"{len(empty)} document(s) hold headings but no body text, so they have "
+                        f"no sentences to analyse: {', '.join(empty[:5])}"
+                        + (" ..." if len(empty) > 5 else ""))
     if len(docs) == 1:
         warnings.append(f"only one document ('{docs[0].doc_id}'): cross-document comparisons "
                         "will be empty")

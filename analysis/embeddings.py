@@ -38,6 +38,10 @@ def _offline_env() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    # No progress bars: in a notebook they become widgets that land in the report
+    # (a cold cache would then render differently from a warm one).
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 
 def semantic_model_path() -> Path | None:
@@ -145,6 +149,11 @@ def _load_semantic(path: Path):
     if key not in _MODELS:
         _offline_env()
         from sentence_transformers import SentenceTransformer
+        try:  # the "Loading weights" bar of transformers
+            from transformers.utils import logging as hf_logging
+            hf_logging.disable_progress_bar()
+        except ImportError:
+            pass
         _MODELS[key] = SentenceTransformer(key, device="cpu", local_files_only=True)
     return _MODELS[key]
 

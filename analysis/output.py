@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -55,3 +57,83 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         write_atomic(path, frame.to_csv(index=False))
         written.append(path)
     return written
+
+
+def make_folders(folder: Path) -> list[Path]:
+    """Create `folder`'s missing ancestors; return those created, deepest first."""
+    missing = []
+    for parent in [folder, *folder.parents]:
+        if parent.exists():
+            break
+        missing.append(parent)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder '{folder}': {exc.strerror}") from None
+    return missing
+
+
+def _only_tables(folder: Path) -> bool:
+    """Whether `folder` holds nothing but result tables (so it may be replaced whole)."""
+    return all(p.is_file() and not p.is_symlink() and (p.suffix == ".csv" or p.name == ".complete")
+               for p in folder.iterdir())
+
+
+@contextmanager
+def staged_folder(out: Path):
+    """A temporary folder beside `out` that replaces it only if the block succeeds.
+
+    Yields the temporary folder; write every table into it. When the block
+    ends normally the tables are moved into `out`: a folder that holds only
+    tables (``*.csv``) is replaced whole, so no table of an earlier run
+    survives beside the new ones; a folder holding other files keeps them and
+    has only the new tables replaced. When the block raises (an error or an
+    interrupt) the temporary folder is removed and `out` is left as it was,
+    as are folders that did not exist (none is created).
+
+    Parameters
+    ----------
+    out : Path
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output path '{out}' is a file, not a folder: pass a folder with --out")
+    created = make_folders(out.parent)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write into '{out.parent}': {exc.strerror}") from None
+    try:
+        yield tmp
+        try:
+            _move_into_place(tmp, out)
+        except OSError as exc:
+            raise InputError(f"cannot move the tables into '{out}': {exc.strerror}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        remove_if_empty(created)
+        raise
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    os.chmod(tmp, 0o777 & ~_umask())
+    if out.is_dir() and _only_tables(out):
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old)          # a rename may replace an empty folder (the mkdtemp one)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    elif out.is_dir():
+        for f in sorted(tmp.iterdir()):
+            os.replace(f, out / f.name)
+        tmp.rmdir()
+    else:
+        os.replace(tmp, out)
+
+
+def remove_if_empty(folders: list[Path]) -> None:
+    """Remove folders that :func:`make_folders` created, deepest first, while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            break

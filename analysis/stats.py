@@ -147,7 +147,8 @@ def document_stats(corpus: Corpus, mattr_window: int = 50) -> pd.DataFrame:
             "bullets": int((p.kind == "bullet").sum()),
             "sections": int((secs[secs.doc_id == d.doc_id].heading != "(Introduction)").sum()),
             "mean_sentence_words": float(lengths.mean()) if len(lengths) else float("nan"),
-            "sd_sentence_words": float(lengths.std(ddof=1)) if len(lengths) > 1 else 0.0,
+            "sd_sentence_words": (float(lengths.std(ddof=1)) if len(lengths) > 1 else
+                                  0.0 if len(lengths) else float("nan")),
             "type_token_ratio": len(set(toks)) / len(toks) if toks else float("nan"),
             "mattr": mattr(toks, mattr_window),
             "mtld": mtld(toks),
@@ -156,25 +157,49 @@ def document_stats(corpus: Corpus, mattr_window: int = 50) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _id_at(stats: pd.DataFrame, column: str, largest: bool):
+    """The doc_id with the largest (smallest) value of `column`; None when all are missing."""
+    values = stats[column].dropna()
+    if values.empty:
+        return None
+    return stats.loc[values.idxmax() if largest else values.idxmin(), "doc_id"]
+
+
 def corpus_summary(stats: pd.DataFrame) -> dict:
     """Corpus-level totals and extremes computed from :func:`document_stats`.
+
+    Degenerate corpora (headings only, one sentence, one document) give
+    ``None`` or ``nan`` for what cannot be computed, never an error.
 
     Returns
     -------
     dict
-        ``documents``, ``words``, ``sentences``, ``sections``, the longest and
-        shortest document ids, and the most and least readable.
+        ``documents``, ``words``, ``sentences``, ``sections``; the ``longest``
+        and ``shortest`` document ids; the ``most_readable`` and
+        ``least_readable`` (None when no document has a sentence);
+        ``most_varied`` (largest sentence-length SD; None without sentences);
+        ``mean_sentence_words`` (nan without sentences); ``length_ratio``,
+        longest over shortest document (nan when the shortest has no words);
+        ``flesch_min`` and ``flesch_max`` (nan without sentences).
     """
+    words, sentences = int(stats.words.sum()), int(stats.sentences.sum())
+    has = stats[stats.sentences > 0]
+    shortest = int(stats.words.min()) if len(stats) else 0
     return {
         "documents": len(stats),
-        "words": int(stats.words.sum()),
-        "sentences": int(stats.sentences.sum()),
+        "words": words,
+        "sentences": sentences,
         "sections": int(stats.sections.sum()),
-        "longest": stats.loc[stats.words.idxmax(), "doc_id"],
-        "shortest": stats.loc[stats.words.idxmin(), "doc_id"],
-        "most_readable": stats.loc[stats.flesch_reading_ease.idxmax(), "doc_id"],
-        "least_readable": stats.loc[stats.flesch_reading_ease.idxmin(), "doc_id"],
-        "mean_sentence_words": float(np.average(stats.mean_sentence_words, weights=stats.sentences)),
+        "longest": _id_at(stats, "words", True),
+        "shortest": _id_at(stats, "words", False),
+        "most_readable": _id_at(stats, "flesch_reading_ease", True),
+        "least_readable": _id_at(stats, "flesch_reading_ease", False),
+        "most_varied": _id_at(has, "sd_sentence_words", True) if len(has) else None,
+        "mean_sentence_words": (float(np.average(has.mean_sentence_words, weights=has.sentences))
+                                if sentences else float("nan")),
+        "length_ratio": float(stats.words.max() / shortest) if shortest else float("nan"),
+        "flesch_min": float(stats.flesch_reading_ease.min()),
+        "flesch_max": float(stats.flesch_reading_ease.max()),
     }
 
 

@@ -52,13 +52,18 @@ display(md(warnings_note(corpus.warnings)))
 # ## The documents
 
 # %%
+has_text = summary["sentences"] > 0
 display(md(
     f"The corpus holds {plural(summary['documents'], 'document')} with "
     f"{plural(summary['words'], 'word')} in {plural(summary['sentences'], 'sentence')} "
     f"and {plural(summary['sections'], 'headed section')}. "
-    + " ".join(findings[k].text(escape=esc) for k in ("overview.longest", "overview.shortest")
-               if k in findings.keys())
-    + " Table 1 names each document by a letter and a short title, the names the reports use; "
+    + (" ".join(findings[k].text(escape=esc) for k in ("overview.longest", "overview.shortest")
+                if k in findings.keys()) + " "
+       if summary["documents"] > 1 and has_text else "")
+    + ("" if has_text else
+       "**No document has body text** (only headings), so sentence length, vocabulary "
+       "and readability cannot be computed: those columns are empty. ")
+    + "Table 1 names each document by a letter and a short title, the names the reports use; "
     "Table 2 gives the statistics for each document."
 ))
 display(hover(table(doc_labels[["label", "title", "file"]].rename(
@@ -75,33 +80,44 @@ display(md(
     f"type/token ratio over {params['overview']['mattr_window']}-word windows and *MTLD* the "
     "measure of textual lexical diversity; unlike the plain type/token ratio, neither falls as a "
     "document grows longer. *Flesch* is the Flesch reading ease: higher is easier, and scores "
-    "below 30 read as specialist prose."
+    "below 30 read as specialist prose. An empty cell is a value that cannot be computed "
+    "(no sentences, or a single sentence for the SD)."
 ))
 
 # %%
 ax = plot_document_lengths(stats, labels=labels)
 plt.show()
 display(md(
-    f"Figure 1. Words per document. The longest document is "
-    f"{number(stats.words.max() / stats.words.min(), 2)} times the length of the shortest."
+    "Figure 1. Words per document. "
+    + (f"The longest document is {number(summary['length_ratio'], 2)} times the length of the "
+       "shortest." if summary["documents"] > 1 and summary["length_ratio"] == summary["length_ratio"]
+       else "With one document there is no length to compare." if summary["documents"] == 1
+       else "A document without body text has no length to compare with.")
 ))
 
 # %% [markdown]
 # ## Sentences
 
 # %%
-ax = plot_sentence_lengths(corpus.sentences, labels=labels)
-plt.show()
-longest_sd = stats.loc[stats.sd_sentence_words.idxmax()]
-display(md(
-    f"Figure 2. Words per sentence in each document (box: middle half; whiskers: 1.5 × the "
-    f"interquartile range). Sentences average {number(summary['mean_sentence_words'])} words "
-    f"across the corpus. Sentence length varies most in {esc(labels[longest_sd.doc_id])} "
-    f"(standard deviation {number(longest_sd.sd_sentence_words)} words). "
-    f"The most readable document by Flesch score is {esc(labels[summary['most_readable']])} "
-    f"({number(stats.flesch_reading_ease.max())}) and the least readable is "
-    f"{esc(labels[summary['least_readable']])} ({number(stats.flesch_reading_ease.min())})."
-))
+if has_text:
+    ax = plot_sentence_lengths(corpus.sentences, labels=labels)
+    plt.show()
+    varied = stats.set_index("doc_id").loc[summary["most_varied"]]
+    display(md(
+        f"Figure 2. Words per sentence in each document (box: middle half; whiskers: 1.5 × the "
+        f"interquartile range). Sentences average {number(summary['mean_sentence_words'])} words "
+        "across the corpus. "
+        + (f"Sentence length varies most in {esc(labels[summary['most_varied']])} "
+           f"(standard deviation {number(varied.sd_sentence_words)} words). "
+           if summary["sentences"] > 1 else "With a single sentence there is no spread to show. ")
+        + (f"The most readable document by Flesch score is {esc(labels[summary['most_readable']])} "
+           f"({number(summary['flesch_max'])}) and the least readable is "
+           f"{esc(labels[summary['least_readable']])} ({number(summary['flesch_min'])})."
+           if summary["most_readable"] != summary["least_readable"] else
+           f"Its Flesch reading ease is {number(summary['flesch_max'])}.")
+    ))
+else:
+    display(md("Figure 2 (sentence length) cannot be drawn: the corpus has no sentences."))
 
 # %% [markdown]
 # ## Sections
@@ -109,14 +125,15 @@ display(md(
 # %%
 sections = corpus.sections
 sec = section_length_summary(sections)
-ax = plot_section_lengths(sections, labels=labels)
+ax = plot_section_lengths(sections, labels=labels, seed=params["seed"])
 plt.show()
 display(md(
-    f"Figure 3. Words per section, one dot per section. Sections run from "
-    f"{plural(int(sec['min_words']), 'word')} to {plural(int(sec['max_words']), 'word')}, "
-    f"with a median of {number(sec['median_words'], 0)}. "
-    + (f"The longest section is “{esc(sec['longest_heading'])}” in {esc(labels[sec['longest_doc']])}."
-       if sec["longest_heading"] else "")
+    "Figure 3. Words per section, one dot per section. "
+    + (f"Sections run from {plural(int(sec['min_words']), 'word')} to "
+       f"{plural(int(sec['max_words']), 'word')}, with a median of "
+       f"{number(sec['median_words'], 0)}. "
+       f"The longest section is “{esc(sec['longest_heading'])}” in {esc(labels.get(sec['longest_doc'], sec['longest_doc']))}."
+       if sec["max_words"] > 0 else "Every section is a heading without body text.")
 ))
 
 # %% [markdown]
@@ -134,16 +151,29 @@ for doc in corpus.docs:
 # ## What this means
 
 # %%
-display(md(
-    f"The {plural(summary['documents'], 'document')} are "
-    + ("similar in size" if stats.words.max() <= 1.5 * stats.words.min() else "uneven in size")
-    + f" ({number(stats.words.min(), 0)} to {number(stats.words.max(), 0)} words) and in structure "
-    f"({join(sorted({str(int(n)) for n in stats.sections}))} headed sections each). "
-    f"With sentences of about {number(summary['mean_sentence_words'], 0)} words and Flesch "
-    f"scores between {number(stats.flesch_reading_ease.min())} and "
-    f"{number(stats.flesch_reading_ease.max())}, "
-    + ("they read as dense specialist prose. " if stats.flesch_reading_ease.max() < 30
-       else "their readability differs between documents. ")
-    + "The theme, topic and redundancy reports analyse this same parsed structure: every count "
-    "in them can be traced to a document, section, paragraph and sentence listed here."
-))
+if has_text:
+    many = summary["documents"] > 1
+    display(md(
+        (f"The {plural(summary['documents'], 'document')} are "
+         + ("similar in size" if stats.words.max() <= 1.5 * stats.words.min() else "uneven in size")
+         + f" ({number(stats.words.min(), 0)} to {number(stats.words.max(), 0)} words) and in "
+         f"structure ({join(sorted({str(int(n)) for n in stats.sections}))} headed sections each). "
+         if many else
+         f"The document holds {plural(summary['words'], 'word')} under "
+         f"{plural(summary['sections'], 'headed section')}; a single document cannot be "
+         "compared with others. ")
+        + f"With sentences of about {number(summary['mean_sentence_words'], 0)} words and Flesch "
+        + (f"scores between {number(summary['flesch_min'])} and {number(summary['flesch_max'])}, "
+           if summary["flesch_min"] != summary["flesch_max"] else
+           f"reading ease {number(summary['flesch_max'])}, ")
+        + ("they read" if many else "it reads")
+        + (" as dense specialist prose. " if summary["flesch_max"] < 30
+           else " with differing difficulty. " if many else " as general prose. ")
+        + "The theme, topic and redundancy reports analyse this same parsed structure: every "
+        "count in them can be traced to a document, section, paragraph and sentence listed here."
+    ))
+else:
+    display(md(
+        "The documents hold only headings, so there is nothing to measure beyond their outline: "
+        "the theme, topic and redundancy reports have no sentences to analyse either."
+    ))

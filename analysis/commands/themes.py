@@ -54,20 +54,18 @@ def add_arguments(parser) -> None:
 
 def run(corpus, params, args) -> dict:
     """Compute every theme table."""
-    from ..errors import InputError
     from ..findings import findings_frame
     from ..findings.themes import theme_findings
+    from ..params import check_value
     from ..themes import analyse_themes, theme_settings
 
     settings = theme_settings(params)
+    # Values from the parameter file were checked by the schema; flags are checked here
+    # against the same ranges, and the error names the flag.
     for key in ("kwic_chars", "alpha", "min_word_freq"):
         value = getattr(args, key, None)
         if value is not None:
-            settings[key] = value
-    if settings["kwic_chars"] < 0:
-        raise InputError("--kwic-chars must be 0 or more")
-    if not 0 < settings["alpha"] < 1:
-        raise InputError("--alpha must be between 0 and 1, e.g. 0.01")
+            settings[key] = check_value("themes", key, value, "--" + key.replace("_", "-"))
     result = analyse_themes(corpus, params, themes_path=getattr(args, "themes", None),
                             settings=settings)
     return {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import numpy as np
 import seaborn as sns
 
 from .style import finish, new_axes
@@ -33,9 +36,25 @@ def plot_sentence_lengths(sentences, ax=None, labels=None):
     return finish(ax, "Sentence length by document", "Words per sentence", "Document")
 
 
-def plot_section_lengths(sections, ax=None, labels=None):
-    """Strip plot of words per section for each document, from ``Corpus.sections``."""
+@contextmanager
+def _seeded(seed: int):
+    """Seed numpy's global generator (seaborn's jitter draws from it), then restore it."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def plot_section_lengths(sections, ax=None, labels=None, seed: int = 0):
+    """Strip plot of words per section for each document, from ``Corpus.sections``.
+
+    The vertical jitter of the dots is seeded by `seed`, so a figure is the same
+    on every build.
+    """
     ax = new_axes(ax, figsize=(8, 0.5 * sections.doc_id.nunique() + 1.5))
-    sns.stripplot(data=_named(sections, labels), y="document", x="words", ax=ax, color=sns.color_palette()[2],
-                  size=6, alpha=0.8, jitter=0.15)
+    with _seeded(seed):
+        sns.stripplot(data=_named(sections, labels), y="document", x="words", ax=ax, color=sns.color_palette()[2],
+                      size=6, alpha=0.8, jitter=0.15)
     return finish(ax, "Section length by document", "Words per section", "Document")

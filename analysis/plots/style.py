@@ -24,11 +24,18 @@ def apply_style() -> None:
         "axes.titlesize": 12,
         "axes.titlelocation": "left",
         "figure.constrained_layout.use": True,
+        # Document names, terms and labels are text: "$x$" must not become mathtext.
+        "text.parse_math": False,
     })
 
 
 def new_axes(ax=None, figsize=None):
-    """Return `ax`, or the axes of a new figure."""
+    """Return `ax`, or the axes of a new figure.
+
+    Labels drawn afterwards are plain text even when :func:`apply_style` was not
+    called (a file named ``$\\input{x}$.txt`` is not parsed as mathtext).
+    """
+    matplotlib.rcParams["text.parse_math"] = False
     if ax is None:
         _, ax = plt.subplots(figsize=figsize or FIGSIZE)
     return ax
