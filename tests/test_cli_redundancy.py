@@ -47,7 +47,7 @@ def check_findings_against_csvs(folder, findings_file):
         assert len(table), f.key
         for name, col in columns.items():
             got, want = table[col].iloc[0], values[name]
-            if isinstance(want, float):
+            if isinstance(want, (int, float)) and not isinstance(want, bool):
                 assert got == pytest.approx(want, rel=1e-6), (f.key, name)
             else:
                 assert str(got) == str(want), (f.key, name)
