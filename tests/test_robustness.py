@@ -205,24 +205,25 @@ def test_failed_all_creates_no_folder(tmp_path, monkeypatch):
 def test_labels_are_never_mathtext():
     from analysis.plots import apply_style, plot_document_lengths
 
-    apply_style()
-    name = r"$\input{etc}$"
-    stats = pd.DataFrame({"doc_id": [name, "b"], "words": [10, 20]})
-    ax = plot_document_lengths(stats)
-    ax.set_title(r"costs in $ and $\alpha$")
-    ax.figure.canvas.draw()            # mathtext would raise ValueError here
-    assert name in [t.get_text() for t in ax.get_yticklabels()]
-    plt.close(ax.figure)
+    with matplotlib.rc_context():      # the style must not leak into other tests
+        apply_style()
+        name = r"$\input{etc}$"
+        stats = pd.DataFrame({"doc_id": [name, "b"], "words": [10, 20]})
+        ax = plot_document_lengths(stats)
+        ax.set_title(r"costs in $ and $\alpha$")
+        ax.figure.canvas.draw()            # mathtext would raise ValueError here
+        assert name in [t.get_text() for t in ax.get_yticklabels()]
+        plt.close(ax.figure)
 
 
 def test_labels_are_text_even_without_the_style():
     from analysis.plots import plot_section_lengths
 
-    matplotlib.rcParams["text.parse_math"] = True
-    sections = pd.DataFrame({"doc_id": [r"$\frac{$", "b"], "words": [3, 4]})
-    ax = plot_section_lengths(sections)
-    ax.figure.canvas.draw()
-    plt.close(ax.figure)
+    with matplotlib.rc_context({"text.parse_math": True}):
+        sections = pd.DataFrame({"doc_id": [r"$\frac{$", "b"], "words": [3, 4]})
+        ax = plot_section_lengths(sections)
+        ax.figure.canvas.draw()
+        plt.close(ax.figure)
 
 
 def test_strip_plot_jitter_is_seeded():
