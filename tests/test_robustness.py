@@ -331,9 +331,11 @@ def _wait_for(predicate, seconds=60):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.0, 2.0])
 @pytest.mark.parametrize("sig, code", [("SIGINT", 130), ("SIGTERM", 143)])
-def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code):
+def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code, delay):
     import signal
+    import time
 
     import tempfile
 
@@ -345,6 +347,7 @@ def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code):
                             env={**os.environ, "TMPDIR": str(tmp)}, cwd=ROOT / "tests")
     # The kernel is running once it has bound its sockets in the private folder.
     assert _wait_for(lambda: len(list(tmp.glob("analysis-build-*/analysis-kernel-*/kernel-*"))) >= 5)
+    time.sleep(delay)   # 0: while the kernel client starts up; 2: while the cell runs
     kernel_json = next(tmp.glob("analysis-build-*/analysis-kernel-*/kernel.json"))
     assert str(kernel_json) in _processes()
     proc.send_signal(getattr(signal, sig))
