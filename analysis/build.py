@@ -153,6 +153,9 @@ def _in_worker(work, on_interrupt):
         while worker.is_alive():
             worker.join(0.2)
     except KeyboardInterrupt:
+        import logging
+
+        logging.disable(logging.CRITICAL)  # the dying worker's complaints are not news
         on_interrupt()
         worker.join(15)
         raise

@@ -205,24 +205,25 @@ def test_failed_all_creates_no_folder(tmp_path, monkeypatch):
 def test_labels_are_never_mathtext():
     from analysis.plots import apply_style, plot_document_lengths
 
-    apply_style()
-    name = r"$\input{etc}$"
-    stats = pd.DataFrame({"doc_id": [name, "b"], "words": [10, 20]})
-    ax = plot_document_lengths(stats)
-    ax.set_title(r"costs in $ and $\alpha$")
-    ax.figure.canvas.draw()            # mathtext would raise ValueError here
-    assert name in [t.get_text() for t in ax.get_yticklabels()]
-    plt.close(ax.figure)
+    with matplotlib.rc_context():      # the style must not leak into other tests
+        apply_style()
+        name = r"$\input{etc}$"
+        stats = pd.DataFrame({"doc_id": [name, "b"], "words": [10, 20]})
+        ax = plot_document_lengths(stats)
+        ax.set_title(r"costs in $ and $\alpha$")
+        ax.figure.canvas.draw()            # mathtext would raise ValueError here
+        assert name in [t.get_text() for t in ax.get_yticklabels()]
+        plt.close(ax.figure)
 
 
 def test_labels_are_text_even_without_the_style():
     from analysis.plots import plot_section_lengths
 
-    matplotlib.rcParams["text.parse_math"] = True
-    sections = pd.DataFrame({"doc_id": [r"$\frac{$", "b"], "words": [3, 4]})
-    ax = plot_section_lengths(sections)
-    ax.figure.canvas.draw()
-    plt.close(ax.figure)
+    with matplotlib.rc_context({"text.parse_math": True}):
+        sections = pd.DataFrame({"doc_id": [r"$\frac{$", "b"], "words": [3, 4]})
+        ax = plot_section_lengths(sections)
+        ax.figure.canvas.draw()
+        plt.close(ax.figure)
 
 
 def test_strip_plot_jitter_is_seeded():
@@ -330,9 +331,11 @@ def _wait_for(predicate, seconds=60):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.0, 2.0])
 @pytest.mark.parametrize("sig, code", [("SIGINT", 130), ("SIGTERM", 143)])
-def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code):
+def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code, delay):
     import signal
+    import time
 
     import tempfile
 
@@ -344,6 +347,7 @@ def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code):
                             env={**os.environ, "TMPDIR": str(tmp)}, cwd=ROOT / "tests")
     # The kernel is running once it has bound its sockets in the private folder.
     assert _wait_for(lambda: len(list(tmp.glob("analysis-build-*/analysis-kernel-*/kernel-*"))) >= 5)
+    time.sleep(delay)   # 0: while the kernel client starts up; 2: while the cell runs
     kernel_json = next(tmp.glob("analysis-build-*/analysis-kernel-*/kernel.json"))
     assert str(kernel_json) in _processes()
     proc.send_signal(getattr(signal, sig))
