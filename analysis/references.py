@@ -106,6 +106,64 @@ def same_point_labels() -> tuple[pd.DataFrame, pd.DataFrame]:
     return sentences, pairs
 
 
+def cached_verifier(detector, settings: dict, seed: int = 42):
+    """The "same point" verifier trained on the shipped labelled pairs, from the disk cache if present.
+
+    Training measures the verifier by repeated cross-validation, which takes
+    tens of seconds; the result depends only on the labelled pairs, the
+    embedding backend, the settings and the code, so it is stored under
+    ``.cache/verifier/`` keyed by a digest of all of them.
+
+    Parameters
+    ----------
+    detector : RedundancyDetector
+        Supplies the backend (and embeds the reference sentences on a miss).
+    settings : dict
+        Redundancy settings.
+    seed : int
+
+    Returns
+    -------
+    (SamePointVerifier, dict)
+        As :func:`analysis.redundancy.calibration.train_verifier`.
+    """
+    import hashlib
+    import json
+    import pickle
+
+    from .config import CACHE_DIR
+    from .embeddings import resolve_backend
+    from .redundancy import calibration, paraphrase
+    from .redundancy.calibration import train_verifier
+
+    sentences, pairs = same_point_labels()
+    backend = resolve_backend(detector.backend)
+    h = hashlib.sha256()
+    for part in (sentences.to_csv(index=False), pairs.to_csv(index=False), backend, str(seed),
+                 json.dumps({k: settings[k] for k in ("verifier", "thresholds", "retrieval_floor",
+                                                      "near_copy", "near_copy_containment",
+                                                      "top_k", "shingle_size")}, sort_keys=True),
+                 Path(calibration.__file__).read_text(), Path(paraphrase.__file__).read_text()):
+        h.update(part.encode("utf-8"))
+    path = CACHE_DIR / "verifier" / f"{h.hexdigest()[:20]}.pkl"
+    if path.is_file():
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # a damaged cache entry is retrained and rewritten
+    result = train_verifier(detector, sentences, pairs, settings, seed)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(result, f)
+        tmp.replace(path)
+    except OSError:
+        pass  # an unwritable cache only costs time
+    return result
+
+
 def control_corpus(settings: dict) -> Corpus | None:
     """The control corpus: documents that share no content, for counting false positives.
 

@@ -70,8 +70,9 @@ def named(frame, *cols):
 
 # %%
 say("redundancy.restated")
-say("redundancy.related")
 say("redundancy.precision")
+say("redundancy.restated_corrected")
+say("redundancy.related")
 
 # %% [markdown]
 # ## Layer by layer

@@ -40,7 +40,7 @@ def redundancy_findings(det, labels: dict | None = None, max_docs: int = 12) -> 
     Returns
     -------
     Findings
-        Keys ``redundancy.restated``, ``redundancy.precision``,
+        Keys ``redundancy.restated``, ``redundancy.restated_corrected``, ``redundancy.precision``,
         ``redundancy.related``, ``redundancy.most_made_point``,
         ``redundancy.formulaic`` and ``redundancy.doc.<doc_id>``.
     """
@@ -60,6 +60,21 @@ def redundancy_findings(det, labels: dict | None = None, max_docs: int = 12) -> 
                                                 "within": "restated_within", "cross": "restated_cross",
                                                 "distinct": "distinct_points"})))
     strict = _verification_row(det, "strict tier")
+    if strict and strict["recall"] > 0 and strict["recall_low"] > 0 and n:
+        r = int(run["restated"])
+        est = min(n, r * strict["precision"] / strict["recall"])
+        lo = min(n, r * strict["precision_low"] / strict["recall_high"])
+        hi = min(n, r * strict["precision_high"] / strict["recall_low"])
+        out.append(Finding(
+            "redundancy.restated_corrected",
+            "The strict tier misses most same-point pairs a reader would mark (see its recall), so "
+            "these counts are a floor. Scaled by its measured precision and recall, a reader applying "
+            "the same definition would find roughly {estimate:,.0f} restated sentences (95% range "
+            "{low:,.0f}–{high:,.0f}), leaving about {distinct:,.0f} distinct points "
+            "({distinct_low:,.0f}–{distinct_high:,.0f}).",
+            {"estimate": est, "low": lo, "high": hi, "distinct": n - est, "distinct_low": n - hi,
+             "distinct_high": n - lo},
+            Evidence("same_point_verification.csv", "option", ("strict tier",), {})))
     if strict:
         out.append(Finding(
             "redundancy.precision",

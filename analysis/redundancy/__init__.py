@@ -22,11 +22,20 @@ from .settings import DEFAULTS, KINDS, SAME_POINT_KINDS, redundancy_params
 
 def detect_redundancy(corpus, params: dict | None = None, **overrides) -> RedundancyDetector:
     """Configure a :class:`RedundancyDetector` from `params`, with the shipped labelled pairs
-    for its verifier, and fit it on `corpus`."""
-    from ..references import same_point_labels
+    for its verifier, and fit it on `corpus`.
 
-    overrides.setdefault("training", same_point_labels())
-    return RedundancyDetector.from_params(params, **overrides).fit(corpus)
+    The verifier and its held-out measurements are cached on disk
+    (:func:`analysis.references.cached_verifier`), keyed by the labelled pairs,
+    the backend, the settings and the code, so every report and the command
+    line use the same trained verifier without training it again.
+    """
+    from ..references import cached_verifier
+
+    det = RedundancyDetector.from_params(params, **overrides)
+    if det.verifier is None and "training" not in overrides:
+        det.verifier, det.verification = cached_verifier(det, redundancy_params(params),
+                                                         (params or {}).get("seed", 42))
+    return det.fit(corpus)
 
 
 __all__ = ["DEFAULTS", "FEATURES", "KINDS", "SAME_POINT_KINDS", "RedundancyDetector",

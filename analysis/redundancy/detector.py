@@ -48,6 +48,10 @@ class RedundancyDetector:
         A fitted verifier (with its ``threshold``). None: trained in
         :meth:`fit` from `training` when given, else no verifier (then only
         near-copies are "same point").
+    verification : dict, optional
+        The held-out measurements of a given `verifier` (as returned by
+        :func:`analysis.redundancy.calibration.train_verifier`), reported as
+        ``verification_``.
     training : (DataFrame, DataFrame), optional
         Labelled pairs for the verifier: ``(sentences, pairs)`` from
         :func:`analysis.references.same_point_labels`.
@@ -75,7 +79,7 @@ class RedundancyDetector:
     """
 
     def __init__(self, backend="auto", threshold=None, thresholds=None, retrieval_floor=None,
-                 verifier=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
+                 verifier=None, verification=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
                  doc_shingle_size=5, passage_min_words=8, lsh=None, phrase=None, top_k=10,
                  batch_size=512, lsa_components=100, use_lsh=True, embedder=None, random_state=42):
         self.backend = backend
@@ -83,6 +87,7 @@ class RedundancyDetector:
         self.thresholds = thresholds
         self.retrieval_floor = retrieval_floor
         self.verifier = verifier
+        self.verification = verification
         self.training = training
         self.verifier_settings = verifier_settings
         self.near_copy = near_copy
@@ -167,7 +172,7 @@ class RedundancyDetector:
         self.threshold_ = float(thr)
         embed_stats = self.embed_stats_
         self.verifier_ = self.verifier
-        self.verification_ = None
+        self.verification_ = self.verification
         if self.verifier_ is None and self.training is not None:
             from .calibration import train_verifier
             settings = merge(DEFAULTS, {"thresholds": thresholds, "near_copy": self.near_copy,
