@@ -18,7 +18,7 @@ from .corpus import corpus_from_params
 from .errors import InputError
 from .output import write_frames
 
-COMMANDS = ("overview", "themes", "topics", "redundancy")
+COMMANDS = ("overview", "themes", "topics", "redundancy", "digest")
 
 
 def _command_modules() -> dict:
