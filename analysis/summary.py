@@ -170,7 +170,7 @@ def summary_findings(findings: Findings) -> Findings:
     return Findings([f for item in summary_items(findings) for f in item["findings"]])
 
 
-def what_the_corpus_argues(s: Summary, escape=None, n_points: int = 3) -> str:
+def what_the_corpus_argues(s: Summary, escape=None, n_points: int = 2) -> str:
     """The opening paragraph: the subjects and topics, then the most-made and most-revisited points.
 
     Built from findings and the digest table only, so each claim can be traced
@@ -195,19 +195,19 @@ def what_the_corpus_argues(s: Summary, escape=None, n_points: int = 3) -> str:
     if made:
         quotes = "; ".join(f"“{esc(f.values['text'])}” ({f.values['times']}, {esc(f.values['where'])})"
                            for f in made)
-        parts.append("The points they make more than once are few: " + quotes + ".")
+        parts.append("\n\nThey seldom repeat a claim. The points they make most often are " + quotes + ".")
     revisited = [f for f in found if f.key.startswith("digest.most_revisited.")][:n_points]
     if revisited:
         quotes = "; ".join(f"“{esc(f.values['text'])}” ({esc(f.values['label'])}, "
                            f"{f.values['neighbours']} related sentences)" for f in revisited)
-        parts.append("What they come back to again and again are themes rather than claims; the "
-                     "most revisited points are " + quotes + ".")
+        parts.append("What they come back to are themes rather than claims; the most revisited "
+                     "points (revisited, not repeated) are " + quotes + ".")
     words = found.get("digest.words")
     if words is not None:
         v = words.values
         said = (f"Said once each, their {v['points']:,} points take {v['after']:,} of "
                 f"{v['before']:,} words ({v['kept']:.0%})")
-        parts.append(said + (": read strictly, the essays are long because they cover much ground "
-                             "in similar words, not because they repeat their claims."
-                             if v["kept"] >= 0.9 else "."))
-    return " ".join(parts)
+        parts.append("\n\n" + said + (": read strictly, the essays are long because they cover much "
+                                     "ground in similar words, not because they repeat their claims."
+                                     if v["kept"] >= 0.9 else "."))
+    return " ".join(parts).replace(" \n\n", "\n\n")

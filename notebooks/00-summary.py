@@ -193,7 +193,7 @@ display(md(
     "not measured.\n"
     f"- **Topics**: {model}; k is chosen by a stated rule on stability, diversity and coherence "
     "(report 03).\n"
-    f"- **Same point**: sentence embeddings (`{esc(run['model'] or run['backend'])}`) find candidate "
+    f"- **Same point**: sentence embeddings ({esc(run['model'] or run['backend'])}) find candidate "
     "pairs; a logistic-regression verifier trained on labelled pairs from these essays decides. "
     + (prec.text(escape=esc) if prec is not None else "No verifier was trained.") + "\n"
     f"- **Related**: cosine at or above {run['related_threshold']:.3f}, not the same point.\n"

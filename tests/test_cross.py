@@ -61,10 +61,12 @@ def test_novel_material_counts_only_first_statements_no_other_document_makes():
 
 
 def test_theme_sharing_spread():
-    counts = pd.DataFrame({"doc_id": ["a", "b", "c"] * 3, "theme": ["p"] * 3 + ["q"] * 3 + ["r"] * 3,
+    # themes not in alphabetical order, so a positional mix-up would show
+    counts = pd.DataFrame({"doc_id": ["a", "b", "c"] * 3, "theme": ["z"] * 3 + ["q"] * 3 + ["r"] * 3,
                            "count": [5, 4, 3, 10, 1, 0, 2, 2, 0], "baseline": False})
     sh = theme_sharing(counts, min_matches=2, own_share=0.6).set_index("theme")
-    assert sh.loc["p", "spread"] == "every document" and sh.loc["p", "documents"] == 3
+    assert sh.loc["z", "spread"] == "every document" and sh.loc["z", "documents"] == 3
+    assert sh.loc["z", "top_share"] == pytest.approx(5 / 12)
     assert sh.loc["q", "spread"] == "one document's own" and sh.loc["q", "top_doc"] == "a"
     assert sh.loc["q", "top_share"] == pytest.approx(10 / 11)
     assert sh.loc["r", "spread"] == "several"

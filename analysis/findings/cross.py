@@ -167,6 +167,7 @@ def theme_sharing(counts: pd.DataFrame, labels: dict | None = None, min_matches:
     out = pd.DataFrame({"matches": g["count"].sum(), "documents": g["uses"].sum(),
                         "documents_total": g["doc_id"].nunique()})
     out["group"] = np.where(g["baseline"].first(), "baseline", "theme") if "baseline" in c else "theme"
+    top = top.reindex(out.index)  # align by theme: np.where below is positional
     out["top_doc"] = top["doc_id"]
     out["top_doc_label"] = out["top_doc"].map(lambda d: labels.get(d, d))
     out["top_share"] = np.where(out["matches"] > 0, top["count"] / out["matches"].clip(lower=1), 0.0)

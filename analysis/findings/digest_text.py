@@ -78,7 +78,7 @@ def digest_findings(digest: pd.DataFrame, summary: pd.DataFrame, documents: pd.D
                     "them silently.")
         if not s["disagreeing_points"]:
             template = ("The sentences of each of the {repeated} points made more than once agree: "
-                        "{disagree} group has " + cuts + ", so none had to be flagged.")
+                        "no group has " + cuts + ", so none had to be flagged.")
         out.append(Finding(
             "digest.disagree", template,
             {"disagree": int(s["disagreeing_points"]), "repeated": int(s["repeated_points"]),

@@ -31,8 +31,9 @@ def plot_restated_by(frame, key: str = "theme", ax=None, title: str | None = Non
     ax.barh(y - 0.2, f["restated_share"], height=0.4, color=pal[3], label="restated (same point)")
     ax.barh(y + 0.2, f["related_share"], height=0.4, color=pal[0], alpha=0.6,
             label="revisited (related, not repeated)")
-    for yy, v, s in zip(y - 0.2, f["restated_share"], f["sentences"]):
-        ax.text(v + 0.01, yy, f"{v:.0%} of {s}", va="center", fontsize=7)
+    for yy, v, r, s in zip(y - 0.2, f["restated_share"], f["restated"], f["sentences"]):
+        if r:  # label only the bars there are; the rest read as 0
+            ax.text(v + 0.005, yy, f"{r} of {s}", va="center", fontsize=7)
     names = f[key].astype(str).tolist()
     if "group" in f:
         names = [f"{t} (shared)" if g == "baseline" else t for t, g in zip(names, f["group"])]
@@ -65,7 +66,7 @@ def plot_theme_novelty(novelty, ax=None, value: str = "share_of_theme"):
         if r.theme in rows and r.doc_label in cols:
             ax.add_patch(Rectangle(
                 (cols.index(r.doc_label), rows.index(r.theme)), 1, 1, fill=False, lw=2, ec="black"))
-    ax.tick_params(axis="x", rotation=30)
+    ax.set_xticks(ax.get_xticks(), ax.get_xticklabels(), rotation=30, ha="right")
     return finish(ax, "Who brings the new material on each theme", "Document", "Theme")
 
 
@@ -87,18 +88,19 @@ def plot_theme_sharing(sharing, ax=None, own_share: float | None = None):
     y = np.arange(n)
     ax.barh(y, f["top_share"], color=[colours.get(s, pal[7]) for s in f["spread"]])
     for yy, v, lab, d, t in zip(y, f["top_share"], f["top_doc_label"], f["documents"], f["documents_total"]):
-        ax.text(v + 0.01, yy, f"{lab} ({d}/{t} documents use it)", va="center", fontsize=7)
+        short = str(lab).split(":")[0] if ":" in str(lab) else str(lab)
+        ax.text(v + 0.01, yy, f"{short} · {d}/{t} use it", va="center", fontsize=7)
     ax.set_yticks(y, [f"{t} (shared)" if g == "baseline" else t for t, g in zip(f["theme"], f["group"])])
     ax.invert_yaxis()
-    ax.set_xlim(0, 1.6)
+    ax.set_xlim(0, 1.45)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     if own_share is not None:
         ax.axvline(own_share, color="grey", ls=":", lw=1)
-    ax.legend(handles=[Patch(color=c, label=s) for s, c in colours.items()], loc="lower right",
-              frameon=True, fontsize=8)
-    return finish(ax, "Shared themes and one document's own", "Share of the theme's matches in its top document",
-                  "Theme")
+    ax.legend(handles=[Patch(color=c, label=s) for s, c in colours.items()], loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), frameon=True, fontsize=8)
+    return finish(ax, "Shared themes and one document's own",
+                  "Share of the theme's matches in its top document (letter: that document)", "Theme")
 
 
 def plot_digest_words(by_topic, ax=None):
