@@ -19,7 +19,7 @@ from .corpus import corpus_from_params
 from .errors import InputError
 from .output import staged_folder, write_frames
 
-COMMANDS = ("overview", "themes", "topics", "redundancy")
+COMMANDS = ("overview", "themes", "topics", "redundancy", "digest")
 
 
 def _command_modules() -> dict:

@@ -34,12 +34,12 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write each frame as CSV (UTF-8, no index) under `out`.
+    """Write each frame as CSV (UTF-8, no index) under `out`, and each string as text.
 
     Parameters
     ----------
-    frames : dict of str to DataFrame
-        File name to table.
+    frames : dict of str to DataFrame or str
+        File name to table; a string (e.g. ``digest.md``) is written as it is.
     out : Path
 
     Returns
@@ -54,7 +54,7 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     written = []
     for name, frame in frames.items():
         path = out / name
-        write_atomic(path, frame.to_csv(index=False))
+        write_atomic(path, frame if isinstance(frame, str) else frame.to_csv(index=False))
         written.append(path)
     return written
 

@@ -250,6 +250,37 @@ class RedundancyParams(Section):
     benchmark_dir: StrictStr = Field("benchmarks/results", description="benchmark timings")
 
 
+class CutsPerBackend(Section):
+    """A cosine cut per embedding backend."""
+
+    semantic: Float = Field(0.8, ge=-1, le=1, description="all-MiniLM-L6-v2 cosine")
+    lexical: Float = Field(0.3, ge=-1, le=1, description="TF-IDF + LSA cosine")
+
+
+class CrossParams(Section):
+    """``digest.cross``: the cross-analysis of themes, topics and redundancy."""
+
+    min_matches: Int = Field(2, ge=1, description="matches a document needs to count as using a theme")
+    own_share: Share = Field(0.6, description="a theme belongs to one document when it holds more "
+                             "than this share of its matches")
+    min_sentences: Int = Field(20, ge=1, description="sentences a theme or topic needs to be ranked")
+    findings_top: Int = Field(3, ge=1, le=100, description="most restated themes stated as findings")
+
+
+class DigestParams(Section):
+    """``digest:`` the corpus digest and the cross-analysis (notebook 00)."""
+
+    min_cohesion: CutsPerBackend = Field(default_factory=lambda: CutsPerBackend(semantic=0.80, lexical=0.30))
+    min_member_similarity: CutsPerBackend = Field(
+        default_factory=lambda: CutsPerBackend(semantic=0.75, lexical=0.25))
+    findings_top: Int = Field(3, ge=1, le=100, description="most-made and most-revisited points "
+                              "stated as findings")
+    report_top: Int = Field(3, ge=1, le=1000, description="points no other document makes, shown "
+                            "per document")
+    revisited_top: Int = Field(3, ge=1, le=1000, description="most revisited points per topic")
+    cross: CrossParams = Field(default_factory=CrossParams)
+
+
 class Params(Section):
     """The whole parameter file."""
 
@@ -260,6 +291,7 @@ class Params(Section):
     themes: ThemesParams = Field(default_factory=ThemesParams)
     topics: TopicsParams = Field(default_factory=TopicsParams)
     redundancy: RedundancyParams = Field(default_factory=RedundancyParams)
+    digest: DigestParams = Field(default_factory=DigestParams)
 
     @model_validator(mode="before")
     @classmethod
