@@ -174,6 +174,9 @@ def keyness_matrix(X, items, docs: list, sizes, kind: str, alpha: float = 0.01, 
     cs = sizes[r]
     d = total_size - cs
     g2 = log_likelihood(a, b, cs, d)
+    if keep is not None:       # the p-value is costly: only cells that can be significant
+        can = g2 >= 0.99 * g2_threshold(alpha)
+        r, c, a, b, cs, d, g2 = (x[can] for x in (r, c, a, b, cs, d, g2))
     p = sps.chi2.sf(g2, 1)
     sig = p < alpha
     if keep is not None:

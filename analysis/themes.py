@@ -325,13 +325,16 @@ def _fold_table() -> dict[int, int]:
     return table
 
 
-_FOLD = _fold_table()
+_FOLD = {k: v for k, v in _fold_table().items() if k != v}
+_FOLD_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
 
 
 def _fold(text: str) -> str | None:
     """Lower-cased, case-folded text with the same offsets, or None when lower-casing changes length."""
     low = text.lower()
-    return low.translate(_FOLD) if len(low) == len(text) else None
+    if len(low) != len(text):
+        return None
+    return low.translate(_FOLD) if _FOLD_RE.search(low) else low
 
 
 @dataclass(frozen=True)
@@ -374,25 +377,51 @@ def _candidates(index: _Index, run: str, cache: dict) -> list:
     return got
 
 
-def _raw_matches(text: str, themes: list[Theme], index: _Index, cache: dict) -> list[tuple]:
-    """``(theme index, start, end, term index)`` of every term, as ``finditer`` finds them."""
+def _token_starts(parts: list[str], starts: np.ndarray) -> np.ndarray:
+    """Start offsets of :data:`analysis.text.WORD_RE` words, from the runs of letters and digits.
+
+    A word is runs joined by single inner apostrophes or hyphens, so a run
+    starts a new word unless exactly one such character separates it from
+    the previous run.
+    """
+    seps = pd.Series(parts[2:-1:2], dtype=object)
+    joined = np.r_[False, seps.isin(["'", "’", "-"]).to_numpy()]
+    return starts[~joined]
+
+
+def _raw_matches(text: str, themes: list[Theme], index: _Index, cache: dict
+                 ) -> tuple[list[tuple], np.ndarray]:
+    """Every term's matches in `text`, as ``finditer`` finds them, and the text's word starts.
+
+    Returns
+    -------
+    found : list of (theme index, start, end, term index)
+    word_starts : ndarray
+        Start offsets of the words of :func:`analysis.text.words` in `text`.
+    """
     folded = _fold(text)
     found = []
     if folded is None or not index.safe:   # rare: lower-casing changes offsets; run every pattern
         for ti, theme in enumerate(themes):
             for k, pat in enumerate(theme.patterns):
                 found += [(ti, m.start(), m.end(), k) for m in pat.finditer(text)]
-        return found
+        return found, np.array([m.start() for m in T.WORD_RE.finditer(text)], dtype=np.int64)
     parts = _RUN_RE.split(folded)
     runs = parts[1::2]
     if not runs:
-        return found
+        return found, np.zeros(0, dtype=np.int64)
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     starts = (np.cumsum(lengths) - lengths)[1::2]
-    known = {r for r in set(runs) if _candidates(index, r, cache)}
+    words = _token_starts(parts, starts)
+    uniq = set(runs)
+    hits = cache.setdefault(None, set())          # runs that start some term
+    for r in uniq.difference(cache):
+        if _candidates(index, r, cache):
+            hits.add(r)
+    known = uniq & hits
     if not known:
-        return found
-    hit = pd.Series(runs).isin(known).to_numpy()
+        return found, words
+    hit = pd.Series(runs, dtype=object).isin(known).to_numpy()
     for pos in np.flatnonzero(hit):
         p = int(starts[pos])
         for ti, k in cache[runs[pos]]:
@@ -407,7 +436,7 @@ def _raw_matches(text: str, themes: list[Theme], index: _Index, cache: dict) -> 
         if f[1] >= last.get(key, -1):
             out.append(f)
             last[key] = f[2]
-    return out
+    return out, words
 
 
 def _resolve(found: list[tuple]) -> list[tuple]:
@@ -463,7 +492,7 @@ def match_text(text: str, theme: Theme) -> list[tuple[int, int, str]]:
         Sorted by start. Where matches of different terms overlap, the
         longest is kept (then the earlier, then the term listed first).
     """
-    found = _resolve(_raw_matches(text, [theme], _term_index([theme]), {}))
+    found = _resolve(_raw_matches(text, [theme], _term_index([theme]), {})[0])
     return [(s, e, theme.terms[k]) for _, s, e, k in sorted(found, key=lambda f: f[1])]
 
 
@@ -510,32 +539,41 @@ def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> p
     if not themes or paras.empty:
         return pd.DataFrame(columns=MATCH_COLUMNS)
     index, cache = _term_index(themes), {}
-    unit_words = np.fromiter((len(T.WORD_RE.findall(t)) for t in paras["text"]), dtype=np.int64,
-                             count=len(paras))
     doc_codes = pd.factorize(paras["doc_id"])[0]
-    before = np.cumsum(unit_words) - unit_words            # words before the unit in the corpus
-    first = pd.Series(before).groupby(doc_codes).transform("min").to_numpy()
-    doc_total = pd.Series(unit_words).groupby(doc_codes).transform("sum").to_numpy()
     texts = {d.doc_id: d.text for d in corpus.docs}
-    rows = []            # (unit row, theme index, start, end, term index) with offsets in the unit
-    bounds = np.r_[0, np.flatnonzero(np.diff(doc_codes)) + 1, len(paras)]
     unit_text = paras["text"].tolist()
-    for a, b in _progress(zip(bounds[:-1], bounds[1:]), "themes: matching", len(bounds) - 1):
+    lengths = np.fromiter(map(len, unit_text), dtype=np.int64, count=len(unit_text)) + 1
+    doc_first = np.r_[0, np.flatnonzero(np.diff(doc_codes)) + 1]
+    # Batches of whole documents, about a million characters each: one pass per batch.
+    doc_chars = np.add.reduceat(lengths, doc_first)
+    batch_of_doc = (np.cumsum(doc_chars) - doc_chars) // 1_000_000
+    cuts = np.r_[doc_first[np.r_[0, np.flatnonzero(np.diff(batch_of_doc)) + 1]], len(paras)]
+    parts = []   # per batch: unit row, theme index, unit-relative start/end, term index, words before
+    doc_words = np.zeros(len(doc_first), dtype=np.int64)
+    bar = _progress(zip(cuts[:-1], cuts[1:]), "themes: matching", len(cuts) - 1)
+    for a, b in bar:
         body = _UNIT_SEP.join(unit_text[a:b])
-        offsets = np.cumsum([0] + [len(t) + 1 for t in unit_text[a:b]])
-        for ti, s, e, k in _resolve(_raw_matches(body, themes, index, cache)):
-            u = int(np.searchsorted(offsets, s, side="right")) - 1
-            rows.append((a + u, ti, s - offsets[u], e - offsets[u], k))
-    if not rows:
+        offsets = np.r_[0, np.cumsum(lengths[a:b])]               # unit starts in `body`
+        found, word_starts = _raw_matches(body, themes, index, cache)
+        docs_here = np.unique(doc_codes[a:b])
+        doc_start = offsets[doc_first[docs_here] - a]
+        doc_end = np.r_[doc_start[1:], offsets[-1]]
+        doc_words[docs_here] = (np.searchsorted(word_starts, doc_end)
+                                - np.searchsorted(word_starts, doc_start))
+        if not found:
+            continue
+        ti, s, e, k = (np.array(x, dtype=np.int64) for x in zip(*_resolve(found)))
+        u = np.searchsorted(offsets, s, side="right") - 1
+        before = (np.searchsorted(word_starts, s)
+                  - np.searchsorted(word_starts, offsets[doc_first[doc_codes[a + u]] - a]))
+        parts.append(np.c_[a + u, ti, s - offsets[u], e - offsets[u], k, before])
+    if not parts:
         return pd.DataFrame(columns=MATCH_COLUMNS)
-    r = np.array(rows, dtype=np.int64)
-    unit, ti, s, e, k = r.T
+    unit, ti, s, e, k, words_before = np.concatenate(parts).T
     ustart = paras["start"].to_numpy()[unit]
     a, b = ustart + s, ustart + e
     docs = paras["doc_id"].to_numpy()[unit]
-    words_before = np.fromiter((len(T.WORD_RE.findall(unit_text[u], 0, x)) for u, x in zip(unit, s)),
-                               dtype=np.int64, count=len(unit))
-    position = (before[unit] - first[unit] + words_before) / np.maximum(doc_total[unit], 1)
+    position = words_before / np.maximum(doc_words[doc_codes[unit]], 1)
     doc_text = [texts[d] for d in docs]
     frame = pd.DataFrame({
         "doc_id": docs, "theme": [themes[i].name for i in ti],
