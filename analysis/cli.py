@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import time
 from pathlib import Path
 
 from .config import PARAMS_FILE, REPORTS_DIR, load_params
@@ -90,9 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             jobs = [args]
         out = Path(args.out)
         for job in jobs:
+            t0 = time.perf_counter()
             frames = job.run(corpus, params, job)
             for path in write_frames(frames, out):
                 print(path)
+            stage = job.run.__module__.rsplit(".", 1)[-1]
+            rows = sum(len(f) for f in frames.values())
+            print(f"{stage}: {len(frames)} tables, {rows:,} rows, {time.perf_counter() - t0:.1f} s",
+                  file=sys.stderr)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -31,6 +31,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 _SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_BULLET_RE = re.compile(r"^(?:[-*•–]|\d{1,3}[.)])\s+")
 PLANTED_COLUMNS = ["kind", "doc_a", "paragraph_a", "doc_b", "paragraph_b", "text_a", "text_b"]
 
 
@@ -39,7 +40,7 @@ def _source(folder: Path) -> tuple[list[str], list[str]]:
     paras, heads = [], []
     for path in sorted(folder.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            line = line.strip()
+            line = _BULLET_RE.sub("", line.strip())   # every synthetic unit is a plain paragraph
             if not line:
                 continue
             short = len(line.split()) <= 14 and not line.endswith((".", "!", "?", ":", ";", ","))
@@ -71,7 +72,7 @@ class _Bigrams:
                 options = self.starts
             words.append(options[rng.integers(len(options))])
         words[-1] = words[-1].rstrip(".,;:!?") + "."
-        return words
+        return [w for w in words if w not in ("-", "*", "•", "–")]
 
 
 def _perturb(words: list[str], every: int, vocab: np.ndarray, rng: np.random.Generator) -> list[str]:
@@ -157,6 +158,7 @@ def make_corpus(n_docs: int, out: str | Path, seed: int = 42, words_per_doc: int
             else:
                 words = paras[rng.integers(len(paras))].split()
             text = " ".join(_perturb(words, replace_every, vocab, rng))
+            text = _BULLET_RE.sub("", text)
             text = text[0].upper() + text[1:]
             made.append((doc_id, body, text))
             lines.append(text)
