@@ -52,6 +52,35 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     written = []
     for name, frame in frames.items():
         path = out / name
-        write_atomic(path, frame.to_csv(index=False))
+        _write_table(path, frame, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
         written.append(path)
+        if len(frame) > PARQUET_MIN_ROWS and _parquet_available():
+            parquet = path.with_suffix(".parquet")
+            _write_table(parquet, frame, lambda tmp: frame.to_parquet(tmp, index=False))
+            written.append(parquet)
     return written
+
+
+#: Tables with more rows than this are also written as Parquet (when pyarrow is installed).
+PARQUET_MIN_ROWS = 1_000_000
+
+
+def _parquet_available() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _write_table(path: Path, frame: pd.DataFrame, write) -> None:
+    """Stream a table to a temporary sibling and move it into place (no whole-file string in memory)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
