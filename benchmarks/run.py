@@ -119,7 +119,8 @@ def scaling(sizes, semantic_sizes, stages, cache, seed, timeout, rows_out: Path,
     rows = []
     for n in sizes:
         folder, planted = corpus_for(n, cache, seed)
-        planted = planted_ids(folder, planted)
+        if any(s.startswith("redundancy") for s in stages):   # parsing is costly: only when needed
+            planted = planted_ids(folder, planted)
         corpus_bytes = folder_bytes(folder)
         words = sum(len(f.read_text(encoding="utf-8").split()) for f in folder.glob("*.txt"))
         for stage in stages:
