@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -31,6 +32,7 @@ def test_synthetic_corpus_is_seeded_and_plants_known_pairs(tmp_path):
         assert r.text_b in (tmp_path / "a" / f"{r.doc_b}.txt").read_text()
 
 
+@pytest.mark.slow
 def test_bench_smoke_run_writes_tables_and_figure(tmp_path):
     out = tmp_path / "bench"
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "5", "10",
