@@ -190,8 +190,10 @@ def slopes(frame: pd.DataFrame) -> pd.DataFrame:
         g = g[g.documents >= 50]
         if len(g) >= 2:
             k = np.polyfit(np.log10(g.documents), np.log10(g.wall_s), 1)[0]
-            rows.append({"stage": stage, "slope": round(float(k), 2), "sizes": len(g)})
-    return pd.DataFrame(rows, columns=["stage", "slope", "sizes"])
+            u = np.polyfit(np.log10(g.documents), np.log10(g.user_s), 1)[0]
+            rows.append({"stage": stage, "slope": round(float(k), 2), "slope_user_cpu": round(float(u), 2),
+                         "sizes": len(g)})
+    return pd.DataFrame(rows, columns=["stage", "slope", "slope_user_cpu", "sizes"])
 
 
 def plot_scaling(frame: pd.DataFrame, fits: pd.DataFrame, path: Path) -> None:
