@@ -52,7 +52,7 @@ $(shell mkdir -p .cache/make && find "$(CORPUS_ABS)" -maxdepth 1 -type f -printf
   || mv -f "$(CORPUS_STATE).new" "$(CORPUS_STATE)"; })
 endif
 
-.PHONY: help reports test lab clean
+.PHONY: help reports test lab clean bench
 
 help: ## list the targets
 	@echo "Targets:"
@@ -90,6 +90,9 @@ $(STAMP): pyproject.toml requirements.lock scripts/setup-system.sh
 
 test: $(STAMP) ## run the whole test suite, slow tests included (PYTEST_ARGS="-m 'not slow'" for a quick run)
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## time the analyses on 5-5,000 synthetic documents and the build vs its floor -> reports/bench/
+	@$(PY) benchmarks/run.py --out reports/bench --build $(BENCH_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the project's kernel
 	@$(PY) -m jupyter lab notebooks/

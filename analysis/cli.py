@@ -12,6 +12,7 @@ import argparse
 import importlib
 import signal
 import sys
+import time
 from pathlib import Path
 
 from .config import PARAMS_FILE, REPORTS_DIR, load_params
@@ -76,6 +77,18 @@ def _argv_for(args: argparse.Namespace) -> list[str]:
     return argv
 
 
+def _run_stage(job, corpus, params, out: Path) -> list[Path]:
+    """Run one command, write its tables into `out`, and print a one-line summary with its time."""
+    t0 = time.perf_counter()
+    frames = job.run(corpus, params, job)
+    written = write_frames(frames, out)
+    stage = job.run.__module__.rsplit(".", 1)[-1]
+    rows = sum(len(f) for f in frames.values() if not isinstance(f, str))
+    print(f"{stage}: {len(frames)} tables, {rows:,} rows, {time.perf_counter() - t0:.1f} s",
+          file=sys.stderr)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser, subparsers = build_parser()
@@ -90,13 +103,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "all":
             jobs = [subparsers[n].parse_args(_argv_for(args)) for n in subparsers]
             # Every table or none: a failing command leaves the previous folder as it was.
+            written = []
             with staged_folder(out) as tmp:
-                written = [p for job in jobs for p in write_frames(job.run(corpus, params, job), tmp)]
+                for job in jobs:
+                    written += _run_stage(job, corpus, params, tmp)
             for path in written:
                 print(out / path.name)
         else:
-            frames = args.run(corpus, params, args)   # computed in full before anything is written
-            for path in write_frames(frames, out):
+            for path in _run_stage(args, corpus, params, out):   # computed in full, then written
                 print(path)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

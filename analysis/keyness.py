@@ -24,10 +24,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy import stats as sps
 
 from . import text as T
@@ -74,7 +75,7 @@ def log_ratio(a, b, c, d, zero: float = 0.5):
 
 
 def keyness_table(freqs: pd.DataFrame, sizes: pd.Series, kind: str, alpha: float = 0.01,
-                  min_freq: int = 1) -> pd.DataFrame:
+                  min_freq: int = 1, keep: int | None = None) -> pd.DataFrame:
     """Keyness of every item in each document against the rest of the corpus.
 
     Parameters
@@ -89,6 +90,9 @@ def keyness_table(freqs: pd.DataFrame, sizes: pd.Series, kind: str, alpha: float
         Significance level; ``significant`` is ``p_value < alpha``.
     min_freq : int
         Items with a lower corpus frequency are left out.
+    keep : int, optional
+        Keep only significant items, at most this many per document (largest
+        G² first); None keeps every tested item.
 
     Returns
     -------
@@ -104,36 +108,96 @@ def keyness_table(freqs: pd.DataFrame, sizes: pd.Series, kind: str, alpha: float
     docs = list(freqs.columns)
     if len(docs) < 2 or freqs.empty:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
-    freqs = freqs[freqs.sum(axis=1) >= min_freq]
-    total_items = freqs.sum(axis=1).to_numpy(dtype=float)
-    total_size = float(sizes[docs].sum())
-    parts = []
-    for doc in docs:
-        a = freqs[doc].to_numpy(dtype=float)
-        b = total_items - a
-        c = float(sizes[doc])
-        d = total_size - c
-        if c <= 0 or d <= 0:
-            continue
-        g2 = log_likelihood(a, b, c, d)
-        parts.append(pd.DataFrame({
-            "doc_id": doc, "kind": kind, "item": freqs.index.astype(str),
-            "count": a.astype(int), "count_rest": b.astype(int),
-            "size": int(c), "size_rest": int(d),
-            "per_1k": 1000 * a / c, "per_1k_rest": 1000 * b / d,
-            "g2": g2, "log_ratio": log_ratio(a, b, c, d),
-            "p_value": sps.chi2.sf(g2, 1),
-            "significant": sps.chi2.sf(g2, 1) < alpha,
-            "direction": np.where(a / c > b / d, "over", "under"),
-            "rate_ratio": _rate_ratio(a / c, b / d),
-        }))
-    if not parts:
+    X = sp.csr_matrix(freqs.to_numpy(dtype=np.int64).T)
+    return keyness_matrix(X, np.asarray(freqs.index.astype(str), dtype=object), docs,
+                          sizes[docs].to_numpy(dtype=float), kind, alpha, min_freq, keep)
+
+
+def keyness_matrix(X, items, docs: list, sizes, kind: str, alpha: float = 0.01, min_freq: int = 1,
+                   keep: int | None = None) -> pd.DataFrame:
+    """:func:`keyness_table` on a sparse documents-by-items count matrix.
+
+    Parameters
+    ----------
+    X : scipy.sparse matrix
+        Counts, one row per document in `docs`, one column per item in `items`.
+    items : array of str
+    docs : list of str
+    sizes : array of float
+        Tokens per document.
+    kind, alpha, min_freq, keep
+        As in :func:`keyness_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`keyness_table`. With `keep`, only document-item cells that
+        can be significant are computed: every cell the document uses, and
+        the absent cells of items frequent enough for their absence to be
+        significant, so the cost grows with the matrix's non-zeros.
+    """
+    X = sp.csr_matrix(X, dtype=np.float64)
+    sizes = np.asarray(sizes, dtype=float)
+    if len(docs) < 2 or X.shape[1] == 0:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    order = {d: i for i, d in enumerate(docs)}
-    return (out.assign(_d=out.doc_id.map(order))
-            .sort_values(["_d", "g2", "item"], ascending=[True, False, True], kind="stable")
-            .drop(columns="_d").reset_index(drop=True)[KEYNESS_COLUMNS])
+    totals = np.asarray(X.sum(axis=0)).ravel()
+    cols = np.flatnonzero(totals >= min_freq)
+    X, items, totals = X[:, cols], np.asarray(items, dtype=object)[cols], totals[cols]
+    total_size = float(sizes.sum())
+    ok = (sizes > 0) & (total_size - sizes > 0)
+    if keep is None:
+        dense = X.toarray()
+        r, c = np.nonzero(np.ones_like(dense, dtype=bool) & ok[:, None])
+        a = dense[r, c]
+    else:
+        X.sort_indices()
+        coo = X.tocoo()
+        r, c, a = coo.row, coo.col, coo.data
+        # An absent item is significant under-use only when it is frequent enough elsewhere:
+        # G2(a=0) = 2 T ln(N / (N - c)), largest for the largest document; test just those items.
+        crit = 0.99 * g2_threshold(alpha)
+        c_max = float(sizes[ok].max()) if ok.any() else 0.0
+        t_min = crit / (2 * np.log(total_size / (total_size - c_max))) if 0 < c_max < total_size else np.inf
+        frequent = np.flatnonzero(totals >= t_min)
+        if len(frequent):
+            sub = X[:, frequent].toarray()
+            with np.errstate(divide="ignore"):
+                g0 = 2 * totals[frequent][None, :] * np.log(
+                    total_size / np.maximum(total_size - sizes[:, None], 1e-300))
+            zr, zc = np.nonzero((sub == 0) & (g0 >= crit) & ok[:, None])
+            r = np.r_[r, zr].astype(np.int64)
+            c = np.r_[c, frequent[zc]].astype(np.int64)
+            a = np.r_[a, np.zeros(len(zr))]
+        m = ok[r]
+        r, c, a = r[m], c[m], a[m]
+    b = totals[c] - a
+    cs = sizes[r]
+    d = total_size - cs
+    g2 = log_likelihood(a, b, cs, d)
+    if keep is not None:       # the p-value is costly: only cells that can be significant
+        can = g2 >= 0.99 * g2_threshold(alpha)
+        r, c, a, b, cs, d, g2 = (x[can] for x in (r, c, a, b, cs, d, g2))
+    p = sps.chi2.sf(g2, 1)
+    sig = p < alpha
+    if keep is not None:
+        r, c, a, b, cs, d, g2, p, sig = (x[sig] for x in (r, c, a, b, cs, d, g2, p, sig))
+    item_rank = np.empty(len(items), dtype=np.int64)
+    item_rank[np.argsort(items.astype(str), kind="stable")] = np.arange(len(items))
+    order = np.lexsort((item_rank[c], -g2, r))
+    if keep is not None:
+        r_sorted = r[order]
+        first = np.searchsorted(r_sorted, r_sorted, side="left")
+        order = order[np.arange(len(order)) - first < keep]
+    r, c, a, b, cs, d, g2, p, sig = (x[order] for x in (r, c, a, b, cs, d, g2, p, sig))
+    return pd.DataFrame({
+        "doc_id": np.asarray(docs, dtype=object)[r], "kind": kind, "item": items[c],
+        "count": a.astype(int), "count_rest": b.astype(int),
+        "size": cs.astype(int), "size_rest": d.astype(int),
+        "per_1k": 1000 * a / cs, "per_1k_rest": 1000 * b / d,
+        "g2": g2, "log_ratio": log_ratio(a, b, cs, d), "p_value": p, "significant": sig,
+        "direction": np.where(a / cs > b / d, "over", "under"),
+        "rate_ratio": _rate_ratio(a / cs, b / d),
+    }, columns=KEYNESS_COLUMNS)
 
 
 def _rate_ratio(rate, rate_rest):
@@ -145,13 +209,71 @@ def _is_content(w: str) -> bool:
     return w not in T.STOP_WORDS and any(ch.isalpha() for ch in w)
 
 
-def word_frequencies(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
-    """Content-word and bigram counts per document, with token totals.
+_TOKEN_OR_BREAK_RE = re.compile(T.WORD_RE.pattern + "|\x00")
+
+
+def word_matrix(corpus: Corpus, chunk: int = 20000) -> dict:
+    """Content-word and bigram counts of every document as sparse matrices, in one pass.
 
     Words are :func:`analysis.text.words` of each sentence; stop words and
     tokens without a letter are not counted as items but do count in the
     sizes. A bigram is two adjacent words in one sentence, neither a stop
     word; its size is the number of adjacent word pairs.
+
+    Returns
+    -------
+    dict
+        ``docs`` (doc ids), ``words`` and ``bigrams`` (CSR, documents by
+        items), ``word_items`` and ``bigram_items`` (arrays of str),
+        ``word_sizes`` and ``bigram_sizes`` (arrays: tokens and word pairs per
+        document).
+    """
+    docs = corpus.doc_ids
+    sents = corpus.sentences
+    doc_of = pd.Categorical(sents["doc_id"], categories=docs).codes.astype(np.int64)
+    texts = sents["text"].tolist()
+    vocab: dict[str, int] = {}
+    tok_ids, tok_sent = [], []
+    for lo in range(0, len(texts), chunk):
+        found = _TOKEN_OR_BREAK_RE.findall("\x00".join(texts[lo:lo + chunk]) + "\x00")
+        brk = np.fromiter((t == "\x00" for t in found), dtype=bool, count=len(found))
+        sent = lo + np.cumsum(brk) - brk            # sentence of each token
+        words = [t for t in found if t != "\x00"]
+        lowered = "\x01".join(words).lower().split("\x01") if words else []
+        codes, uniques = pd.factorize(pd.Series(lowered, dtype=object))
+        remap = np.array([vocab.setdefault(u, len(vocab)) for u in uniques], dtype=np.int64)
+        tok_ids.append(remap[codes] if len(codes) else np.zeros(0, np.int64))
+        tok_sent.append(sent[~brk])
+    ids = np.concatenate(tok_ids) if tok_ids else np.zeros(0, np.int64)
+    sent = np.concatenate(tok_sent) if tok_sent else np.zeros(0, np.int64)
+    items = np.array(list(vocab), dtype=object)
+    content = np.fromiter((_is_content(w) for w in items), dtype=bool, count=len(items))
+    tdoc = doc_of[sent]
+    n_docs, V = len(docs), len(items)
+    word_sizes = np.bincount(tdoc, minlength=n_docs).astype(float)
+    sent_has = np.bincount(doc_of[np.unique(sent)], minlength=n_docs) if len(sent) else np.zeros(n_docs)
+    bigram_sizes = word_sizes - sent_has
+    m = content[ids]
+    W = sp.csr_matrix((np.ones(int(m.sum())), (tdoc[m], ids[m])), shape=(n_docs, V))
+    W.sum_duplicates()
+    keep = np.flatnonzero(content)
+    W, word_items = W[:, keep], items[keep]
+    pair = (sent[1:] == sent[:-1]) & m[1:] & m[:-1]
+    key = ids[:-1][pair] * V + ids[1:][pair]
+    bcodes, buniq = pd.factorize(key) if len(key) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    B = sp.csr_matrix((np.ones(len(bcodes)), (tdoc[1:][pair], bcodes)), shape=(n_docs, len(buniq)))
+    B.sum_duplicates()
+    buniq = np.asarray(buniq, dtype=np.int64)
+    bigram_items = np.array([f"{x} {y}" for x, y in zip(items[buniq // V], items[buniq % V])]
+                            if len(buniq) else [], dtype=object)
+    return {"docs": docs, "words": W, "bigrams": B, "word_items": word_items,
+            "bigram_items": bigram_items, "word_sizes": word_sizes, "bigram_sizes": bigram_sizes}
+
+
+def word_frequencies(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+    """Content-word and bigram counts per document (dense), with token totals.
+
+    The dense form of :func:`word_matrix`, for small corpora and inspection.
 
     Returns
     -------
@@ -162,27 +284,16 @@ def word_frequencies(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.Ser
     word_sizes, bigram_sizes : pandas.Series
         Tokens and word pairs per document.
     """
-    sents = corpus.sentences
-    wc, bc, ws, bs = {}, {}, {}, {}
-    for d in corpus.doc_ids:
-        w, b = Counter(), Counter()
-        nw = nb = 0
-        for s in sents.text[sents.doc_id == d]:
-            toks = T.words(s)
-            nw += len(toks)
-            nb += max(len(toks) - 1, 0)
-            w.update(t for t in toks if _is_content(t))
-            b.update(f"{x} {y}" for x, y in zip(toks, toks[1:]) if _is_content(x) and _is_content(y))
-        wc[d], bc[d], ws[d], bs[d] = w, b, nw, nb
-    words = pd.DataFrame(wc).fillna(0).astype(int)
-    bigrams = pd.DataFrame(bc).fillna(0).astype(int)
-    cols = corpus.doc_ids
-    return (words.reindex(columns=cols, fill_value=0), bigrams.reindex(columns=cols, fill_value=0),
-            pd.Series(ws), pd.Series(bs))
+    m = word_matrix(corpus)
+    docs = m["docs"]
+    words = pd.DataFrame(m["words"].T.toarray().astype(int), index=m["word_items"], columns=docs)
+    bigrams = pd.DataFrame(m["bigrams"].T.toarray().astype(int), index=m["bigram_items"], columns=docs)
+    return (words, bigrams, pd.Series(m["word_sizes"].astype(int), index=docs),
+            pd.Series(m["bigram_sizes"].astype(int), index=docs))
 
 
 def keyness(corpus: Corpus, counts: pd.DataFrame, alpha: float = 0.01,
-            min_word_freq: int = 5) -> pd.DataFrame:
+            min_word_freq: int = 5, keep: int | None = None) -> pd.DataFrame:
     """Keyness of themes, words and bigrams for each document vs the rest.
 
     Parameters
@@ -195,6 +306,11 @@ def keyness(corpus: Corpus, counts: pd.DataFrame, alpha: float = 0.01,
     min_word_freq : int
         Minimum corpus frequency for a word or bigram to be tested; themes
         are always tested.
+    keep : int, optional
+        For words and bigrams, keep only the significant items, at most this
+        many per document (largest G² first), so the table grows with the
+        number of documents, not with documents times vocabulary. None keeps
+        every tested item. Theme rows are always all kept.
 
     Returns
     -------
@@ -207,10 +323,12 @@ def keyness(corpus: Corpus, counts: pd.DataFrame, alpha: float = 0.01,
     tf = counts.pivot(index="theme", columns="doc_id", values="count")
     tf = tf.loc[list(dict.fromkeys(counts.theme)), corpus.doc_ids]
     tsizes = counts.drop_duplicates("doc_id").set_index("doc_id")["words"]
-    words, bigrams, wsz, bsz = word_frequencies(corpus)
+    m = word_matrix(corpus)
     frames = [keyness_table(tf, tsizes, "theme", alpha, 1),
-              keyness_table(words, wsz, "word", alpha, min_word_freq),
-              keyness_table(bigrams, bsz, "bigram", alpha, min_word_freq)]
+              keyness_matrix(m["words"], m["word_items"], m["docs"], m["word_sizes"], "word", alpha,
+                             min_word_freq, keep),
+              keyness_matrix(m["bigrams"], m["bigram_items"], m["docs"], m["bigram_sizes"], "bigram",
+                             alpha, min_word_freq, keep)]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
@@ -309,18 +427,31 @@ def dispersion(matches: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
         (relative positions, 0-1), ``sections_with`` (sections mentioning
         it), ``sections_total`` and ``dp`` (Gries' DP over sections).
     """
-    rows = []
-    for (doc, theme), g in matches.groupby(["doc_id", "theme"], sort=False):
-        sec = sections[(sections.doc_id == doc) & (sections.theme == theme)]
-        rows.append({
-            "row_id": f"{doc}/{theme}", "doc_id": doc, "theme": theme, "count": len(g),
-            "first": float(g.position.min()), "last": float(g.position.max()),
-            "mean": float(g.position.mean()),
-            "sections_with": int((sec["count"] > 0).sum()), "sections_total": len(sec),
-            "dp": gries_dp(sec["count"], sec["words"]),
-        })
-    return pd.DataFrame(rows, columns=["row_id", "doc_id", "theme", "count", "first", "last", "mean",
-                                       "sections_with", "sections_total", "dp"])
+    cols = ["row_id", "doc_id", "theme", "count", "first", "last", "mean", "sections_with",
+            "sections_total", "dp"]
+    if matches.empty:
+        return pd.DataFrame(columns=cols)
+    g = matches.groupby(["doc_id", "theme"], sort=False)["position"]
+    pos = pd.DataFrame({"count": g.size(), "first": g.min(), "last": g.max(), "mean": g.mean()})
+    # Gries' DP per (document, theme), vectorised over sections: 0.5 * sum |v/V - s/S|.
+    sec = sections[["doc_id", "theme", "count", "words"]].astype({"count": float, "words": float})
+    key = [sec["doc_id"], sec["theme"]]
+    v_sum = sec.groupby(key, sort=False)["count"].transform("sum")
+    s_sum = sec.groupby(key, sort=False)["words"].transform("sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dev = (sec["count"] / v_sum - sec["words"] / s_sum).abs()
+    sg = sec.assign(dev=dev, hit=sec["count"] > 0).groupby(["doc_id", "theme"], sort=False)
+    per = pd.DataFrame({"sections_with": sg["hit"].sum(), "sections_total": sg.size(),
+                        "dp": 0.5 * sg["dev"].sum(min_count=1), "v": sg["count"].sum(),
+                        "s": sg["words"].sum()})
+    per.loc[(per["v"] == 0) | (per["s"] == 0), "dp"] = np.nan
+    out = pos.join(per, how="left")
+    out["sections_with"] = out["sections_with"].fillna(0).astype(int)
+    out["sections_total"] = out["sections_total"].fillna(0).astype(int)
+    out = out.reset_index()
+    out.insert(0, "row_id", out["doc_id"].astype(str) + "/" + out["theme"].astype(str))
+    out["count"] = out["count"].astype(int)
+    return out[cols]
 
 
 # --------------------------------------------------------------------------- co-occurrence

@@ -54,8 +54,16 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     written = []
     for name, frame in frames.items():
         path = out / name
-        write_atomic(path, frame if isinstance(frame, str) else frame.to_csv(index=False))
+        if isinstance(frame, str):   # a text output such as digest.md
+            write_atomic(path, frame)
+            written.append(path)
+            continue
+        _write_table(path, frame, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
         written.append(path)
+        if len(frame) > PARQUET_MIN_ROWS and _parquet_available():
+            parquet = path.with_suffix(".parquet")
+            _write_table(parquet, frame, lambda tmp: frame.to_parquet(tmp, index=False))
+            written.append(parquet)
     return written
 
 
@@ -75,7 +83,7 @@ def make_folders(folder: Path) -> list[Path]:
 
 def _only_tables(folder: Path) -> bool:
     """Whether `folder` holds nothing but result tables (so it may be replaced whole)."""
-    return all(p.is_file() and not p.is_symlink() and (p.suffix == ".csv" or p.name == ".complete")
+    return all(p.is_file() and not p.is_symlink() and (p.suffix in (".csv", ".parquet", ".md") or p.name == ".complete")
                for p in folder.iterdir())
 
 
@@ -137,3 +145,28 @@ def remove_if_empty(folders: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             break
+
+
+#: Tables with more rows than this are also written as Parquet (when pyarrow is installed).
+PARQUET_MIN_ROWS = 1_000_000
+
+
+def _parquet_available() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _write_table(path: Path, frame: pd.DataFrame, write) -> None:
+    """Stream a table to a temporary sibling and move it into place (no whole-file string in memory)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

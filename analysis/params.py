@@ -128,6 +128,9 @@ class ThemesParams(Section):
     top_n: Int = Field(5, ge=1, description="distinctive items per document shown in the notebook")
     findings_top: Int = Field(3, ge=1, le=100, description="most frequent themes and theme pairs "
                               "stated as findings")
+    keyness_keep: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
+        50, description="significant words and bigrams kept per document in keyness.csv "
+        "(null keeps every row)")
     dispersion_min_count: Int = Field(5, ge=1, description="matches a theme needs in a document "
                                       "to compare its spread")
 

@@ -66,6 +66,7 @@ THEME_DEFAULTS: dict = {
     "top_n": 10,             # rows per document in keyness summaries
     "findings_top": 3,       # most frequent themes and co-occurring pairs stated as findings
     "dispersion_min_count": 5,  # matches a theme needs in a document to be called concentrated/spread
+    "keyness_keep": 50,      # words/bigrams per document in keyness.csv: significant ones, at most this many
 }
 
 _WORD = r"[^\W_]"
@@ -300,6 +301,182 @@ def themes_frame(themes: list[Theme]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- matching
+#
+# One pass over the text finds every place a term can start: the text is
+# lower-cased and folded, split into runs of letters and digits, and a run is a
+# candidate when it equals a term's first word (or starts with it, for ``*``).
+# Only candidates are checked with the term's own compiled pattern, so the
+# result is exactly that of running every pattern over the text, in time that
+# grows with the text once rather than once per term.
+
+_RUN_RE = re.compile(r"([^\W_]+)")
+_UNIT_SEP = "\x00"      # between units: not a word character, whitespace or hyphen
+
+
+def _fold_table() -> dict[int, int]:
+    """Map the characters that IGNORECASE treats as one letter (s/ſ, k/K, ...) to one of them."""
+    from re import _casefix  # the table the re module itself uses for IGNORECASE
+
+    table: dict[int, int] = {}
+    for key, others in _casefix._EXTRA_CASES.items():
+        group = sorted({key, *others, *(ord(chr(c).lower()) for c in (key, *others))})
+        for c in group:
+            table[c] = group[0]
+    return table
+
+
+_FOLD = {k: v for k, v in _fold_table().items() if k != v}
+_FOLD_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
+
+
+def _fold(text: str) -> str | None:
+    """Lower-cased, case-folded text with the same offsets, or None when lower-casing changes length."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    return low.translate(_FOLD) if _FOLD_RE.search(low) else low
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Every term of every theme by the first word it can start with."""
+
+    exact: dict          # first word -> [(theme index, term index)]
+    prefixes: tuple      # ((prefix, [(theme index, term index)]), ...)
+    safe: bool = True    # False: a first word changes length when lower-cased; run every pattern
+
+
+def _term_index(themes: list[Theme]) -> _Index:
+    exact: dict[str, list] = {}
+    prefixes: dict[str, list] = {}
+    safe = True
+    for ti, theme in enumerate(themes):
+        for k, term in enumerate(theme.terms):
+            first = [w for w in _SPLIT_RE.split(term.strip()) if w][0]
+            star = first.endswith("*")
+            word = first[:-1] if star else first
+            head = re.split("['’]", word)
+            target = _fold(head[0])
+            if target is None:
+                safe, target = False, head[0].lower()
+            if star and len(head) == 1:
+                prefixes.setdefault(target, []).append((ti, k))
+            else:
+                exact.setdefault(target, []).append((ti, k))
+    return _Index(exact, tuple(prefixes.items()), safe)
+
+
+def _candidates(index: _Index, run: str, cache: dict) -> list:
+    got = cache.get(run)
+    if got is None:
+        got = list(index.exact.get(run, ()))
+        for prefix, terms in index.prefixes:
+            if run.startswith(prefix):
+                got += terms
+        cache[run] = got
+    return got
+
+
+def _token_starts(parts: list[str], starts: np.ndarray) -> np.ndarray:
+    """Start offsets of :data:`analysis.text.WORD_RE` words, from the runs of letters and digits.
+
+    A word is runs joined by single inner apostrophes or hyphens, so a run
+    starts a new word unless exactly one such character separates it from
+    the previous run.
+    """
+    seps = pd.Series(parts[2:-1:2], dtype=object)
+    joined = np.r_[False, seps.isin(["'", "’", "-"]).to_numpy()]
+    return starts[~joined]
+
+
+def _raw_matches(text: str, themes: list[Theme], index: _Index, cache: dict
+                 ) -> tuple[list[tuple], np.ndarray]:
+    """Every term's matches in `text`, as ``finditer`` finds them, and the text's word starts.
+
+    Returns
+    -------
+    found : list of (theme index, start, end, term index)
+    word_starts : ndarray
+        Start offsets of the words of :func:`analysis.text.words` in `text`.
+    """
+    folded = _fold(text)
+    found = []
+    if folded is None or not index.safe:   # rare: lower-casing changes offsets; run every pattern
+        for ti, theme in enumerate(themes):
+            for k, pat in enumerate(theme.patterns):
+                found += [(ti, m.start(), m.end(), k) for m in pat.finditer(text)]
+        return found, np.array([m.start() for m in T.WORD_RE.finditer(text)], dtype=np.int64)
+    parts = _RUN_RE.split(folded)
+    runs = parts[1::2]
+    if not runs:
+        return found, np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    starts = (np.cumsum(lengths) - lengths)[1::2]
+    words = _token_starts(parts, starts)
+    uniq = set(runs)
+    hits = cache.setdefault(None, set())          # runs that start some term
+    for r in uniq.difference(cache):
+        if _candidates(index, r, cache):
+            hits.add(r)
+    known = uniq & hits
+    if not known:
+        return found, words
+    hit = pd.Series(runs, dtype=object).isin(known).to_numpy()
+    for pos in np.flatnonzero(hit):
+        p = int(starts[pos])
+        for ti, k in cache[runs[pos]]:
+            m = themes[ti].patterns[k].match(text, p)
+            if m is not None:
+                found.append((ti, p, m.end(), k))
+    # finditer never returns overlapping matches of one pattern: keep the leftmost chain.
+    found.sort(key=lambda f: (f[0], f[3], f[1]))
+    out, last = [], {}
+    for f in found:
+        key = (f[0], f[3])
+        if f[1] >= last.get(key, -1):
+            out.append(f)
+            last[key] = f[2]
+    return out, words
+
+
+def _resolve(found: list[tuple]) -> list[tuple]:
+    """Within each theme, overlapping matches count once: longest, then earliest, then first term."""
+    kept = []
+    by_theme: dict[int, list] = {}
+    for f in found:
+        by_theme.setdefault(f[0], []).append(f)
+    for ti, cands in by_theme.items():
+        cands.sort(key=lambda c: (c[1], c[2]))
+        group, reach = [], -1
+        for c in cands + [None]:
+            if c is not None and c[1] < reach:      # overlaps the current group
+                group.append(c)
+                reach = max(reach, c[2])
+                continue
+            if len(group) == 1:
+                kept.append(group[0])
+            elif group:
+                kept += _greedy(group)
+            if c is not None:
+                group, reach = [c], c[2]
+    return kept
+
+
+def _greedy(cands: list[tuple]) -> list[tuple]:
+    cands = sorted(cands, key=lambda c: (-(c[2] - c[1]), c[1], c[3]))
+    starts: list[int] = []
+    kept: list[tuple] = []
+    for c in cands:
+        s, e = c[1], c[2]
+        i = bisect.bisect_left(starts, s)
+        if i > 0 and kept[i - 1][2] > s:
+            continue
+        if i < len(kept) and kept[i][1] < e:
+            continue
+        starts.insert(i, s)
+        kept.insert(i, c)
+    return kept
+
 
 def match_text(text: str, theme: Theme) -> list[tuple[int, int, str]]:
     """Matches of one theme in a text, overlaps resolved.
@@ -315,22 +492,8 @@ def match_text(text: str, theme: Theme) -> list[tuple[int, int, str]]:
         Sorted by start. Where matches of different terms overlap, the
         longest is kept (then the earlier, then the term listed first).
     """
-    cands = []
-    for order, (term, pat) in enumerate(zip(theme.terms, theme.patterns)):
-        for m in pat.finditer(text):
-            cands.append((m.start(), m.end(), order, term))
-    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[2]))
-    starts: list[int] = []
-    kept: list[tuple[int, int, str]] = []
-    for s, e, _, term in cands:
-        i = bisect.bisect_left(starts, s)
-        if i > 0 and kept[i - 1][1] > s:
-            continue
-        if i < len(kept) and kept[i][0] < e:
-            continue
-        starts.insert(i, s)
-        kept.insert(i, (s, e, term))
-    return kept
+    found = _resolve(_raw_matches(text, [theme], _term_index([theme]), {})[0])
+    return [(s, e, theme.terms[k]) for _, s, e, k in sorted(found, key=lambda f: f[1])]
 
 
 def _units(corpus: Corpus) -> pd.DataFrame:
@@ -339,6 +502,17 @@ def _units(corpus: Corpus) -> pd.DataFrame:
 
 def _context(text: str, a: int, b: int) -> str:
     return " ".join(text[a:b].split())
+
+
+def _progress(iterable, desc: str, total: int | None = None):
+    """A tqdm bar on stderr when it is a terminal (never in notebooks' HTML output)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=desc, total=total, unit="doc", leave=False, mininterval=1.0)
 
 
 def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> pd.DataFrame:
@@ -361,35 +535,58 @@ def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> p
         and ``position`` (relative position in the document's body words,
         0 = first word, 1 = end).
     """
-    rows = []
     paras = _units(corpus)
-    for d in corpus.docs:
-        p = paras[paras.doc_id == d.doc_id]
-        word_starts = sorted(a + s for a, b in zip(p.start, p.end)
-                             for s, _ in T.word_spans(d.text[a:b]))
-        n_words = max(len(word_starts), 1)
-        for unit in p.itertuples(index=False):
-            body = d.text[unit.start:unit.end]
-            for theme in themes:
-                for s, e, term in match_text(body, theme):
-                    a, b = unit.start + s, unit.start + e
-                    rows.append({
-                        "doc_id": d.doc_id, "theme": theme.name, "term": term,
-                        "start": a, "end": b, "text": d.text[a:b],
-                        "left": _context(d.text, max(0, a - kwic_chars), a),
-                        "right": _context(d.text, b, b + kwic_chars),
-                        "section": unit.section, "heading": unit.heading,
-                        "paragraph": unit.paragraph, "paragraph_id": unit.paragraph_id,
-                        "position": bisect.bisect_left(word_starts, a) / n_words,
-                    })
-    frame = pd.DataFrame(rows, columns=MATCH_COLUMNS)
-    order = {t.name: i for i, t in enumerate(themes)}
-    if len(frame):
-        frame = (frame.assign(_t=frame.theme.map(order), _d=frame.doc_id.map(
-                    {d: i for i, d in enumerate(corpus.doc_ids)}))
-                 .sort_values(["_d", "_t", "start"]).drop(columns=["_t", "_d"])
-                 .reset_index(drop=True))
-    return frame
+    if not themes or paras.empty:
+        return pd.DataFrame(columns=MATCH_COLUMNS)
+    index, cache = _term_index(themes), {}
+    doc_codes = pd.factorize(paras["doc_id"])[0]
+    texts = {d.doc_id: d.text for d in corpus.docs}
+    unit_text = paras["text"].tolist()
+    lengths = np.fromiter(map(len, unit_text), dtype=np.int64, count=len(unit_text)) + 1
+    doc_first = np.r_[0, np.flatnonzero(np.diff(doc_codes)) + 1]
+    # Batches of whole documents, about a million characters each: one pass per batch.
+    doc_chars = np.add.reduceat(lengths, doc_first)
+    batch_of_doc = (np.cumsum(doc_chars) - doc_chars) // 1_000_000
+    cuts = np.r_[doc_first[np.r_[0, np.flatnonzero(np.diff(batch_of_doc)) + 1]], len(paras)]
+    parts = []   # per batch: unit row, theme index, unit-relative start/end, term index, words before
+    doc_words = np.zeros(len(doc_first), dtype=np.int64)
+    bar = _progress(zip(cuts[:-1], cuts[1:]), "themes: matching", len(cuts) - 1)
+    for a, b in bar:
+        body = _UNIT_SEP.join(unit_text[a:b])
+        offsets = np.r_[0, np.cumsum(lengths[a:b])]               # unit starts in `body`
+        found, word_starts = _raw_matches(body, themes, index, cache)
+        docs_here = np.unique(doc_codes[a:b])
+        doc_start = offsets[doc_first[docs_here] - a]
+        doc_end = np.r_[doc_start[1:], offsets[-1]]
+        doc_words[docs_here] = (np.searchsorted(word_starts, doc_end)
+                                - np.searchsorted(word_starts, doc_start))
+        if not found:
+            continue
+        ti, s, e, k = (np.array(x, dtype=np.int64) for x in zip(*_resolve(found)))
+        u = np.searchsorted(offsets, s, side="right") - 1
+        before = (np.searchsorted(word_starts, s)
+                  - np.searchsorted(word_starts, offsets[doc_first[doc_codes[a + u]] - a]))
+        parts.append(np.c_[a + u, ti, s - offsets[u], e - offsets[u], k, before])
+    if not parts:
+        return pd.DataFrame(columns=MATCH_COLUMNS)
+    unit, ti, s, e, k, words_before = np.concatenate(parts).T
+    ustart = paras["start"].to_numpy()[unit]
+    a, b = ustart + s, ustart + e
+    docs = paras["doc_id"].to_numpy()[unit]
+    position = words_before / np.maximum(doc_words[doc_codes[unit]], 1)
+    doc_text = [texts[d] for d in docs]
+    frame = pd.DataFrame({
+        "doc_id": docs, "theme": [themes[i].name for i in ti],
+        "term": [themes[i].terms[j] for i, j in zip(ti, k)], "start": a, "end": b,
+        "text": [t[x:y] for t, x, y in zip(doc_text, a, b)],
+        "left": [_context(t, max(0, x - kwic_chars), x) for t, x in zip(doc_text, a)],
+        "right": [_context(t, y, y + kwic_chars) for t, y in zip(doc_text, b)],
+        "section": paras["section"].to_numpy()[unit], "heading": paras["heading"].to_numpy()[unit],
+        "paragraph": paras["paragraph"].to_numpy()[unit],
+        "paragraph_id": paras["paragraph_id"].to_numpy()[unit], "position": position,
+    }, columns=MATCH_COLUMNS)
+    order = np.lexsort((a, ti, doc_codes[unit]))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- counts
@@ -403,8 +600,9 @@ def document_words(corpus: Corpus) -> pd.Series:
         Indexed by ``doc_id``.
     """
     sents = corpus.sentences
-    return pd.Series({d: len(T.words(" ".join(sents.text[sents.doc_id == d])))
-                      for d in corpus.doc_ids}, name="words", dtype=int)
+    got = sents.groupby("doc_id", sort=False)["words"].sum()
+    return pd.Series([int(got.get(d, 0)) for d in corpus.doc_ids], index=corpus.doc_ids,
+                     name="words", dtype=int)
 
 
 def theme_counts(corpus: Corpus, themes: list[Theme], matches: pd.DataFrame) -> pd.DataFrame:
@@ -426,25 +624,28 @@ def theme_counts(corpus: Corpus, themes: list[Theme], matches: pd.DataFrame) -> 
         ``paragraph_share`` and ``baseline`` (a subject every document shares). Paragraphs here are every body unit: prose
         paragraphs, bullet items and list leads.
     """
-    words = document_words(corpus)
-    units = _units(corpus).groupby("doc_id").size()
-    rows = []
-    for d in corpus.doc_ids:
-        m = matches[matches.doc_id == d]
-        for t in themes:
-            mt = m[m.theme == t.name]
-            n_units = int(units.get(d, 0))
-            hit = int(mt.paragraph_id.nunique())
-            rows.append({
-                "doc_id": d, "theme": t.name, "count": len(mt), "words": int(words[d]),
-                "per_1k_words": 1000 * len(mt) / words[d] if words[d] else float("nan"),
-                "paragraphs": hit, "paragraphs_total": n_units,
-                "paragraph_share": hit / n_units if n_units else float("nan"),
-                "baseline": t.baseline,
-            })
-    return pd.DataFrame(rows, columns=["doc_id", "theme", "count", "words", "per_1k_words",
-                                       "paragraphs", "paragraphs_total", "paragraph_share",
-                                       "baseline"])
+    cols = ["doc_id", "theme", "count", "words", "per_1k_words", "paragraphs", "paragraphs_total",
+            "paragraph_share", "baseline"]
+    docs, names = corpus.doc_ids, [t.name for t in themes]
+    if not docs or not names:
+        return pd.DataFrame(columns=cols)
+    words = document_words(corpus).to_numpy(dtype=float)
+    units = _units(corpus).groupby("doc_id").size().reindex(docs, fill_value=0).to_numpy()
+    grid = pd.MultiIndex.from_product([docs, names], names=["doc_id", "theme"])
+    g = matches.groupby(["doc_id", "theme"])
+    count = g.size().reindex(grid, fill_value=0).to_numpy()
+    hit = g["paragraph_id"].nunique().reindex(grid, fill_value=0).to_numpy()
+    w = np.repeat(words, len(names))
+    n_units = np.repeat(units, len(names))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_1k = np.where(w > 0, 1000 * count / np.where(w > 0, w, 1), np.nan)
+        share = np.where(n_units > 0, hit / np.where(n_units > 0, n_units, 1), np.nan)
+    return pd.DataFrame({
+        "doc_id": grid.get_level_values(0), "theme": grid.get_level_values(1),
+        "count": count.astype(int), "words": w.astype(int), "per_1k_words": per_1k,
+        "paragraphs": hit.astype(int), "paragraphs_total": n_units.astype(int),
+        "paragraph_share": share, "baseline": np.tile([t.baseline for t in themes], len(docs)),
+    }, columns=cols)
 
 
 def section_counts(corpus: Corpus, themes: list[Theme], matches: pd.DataFrame) -> pd.DataFrame:
@@ -456,17 +657,24 @@ def section_counts(corpus: Corpus, themes: list[Theme], matches: pd.DataFrame) -
         ``doc_id``, ``section``, ``heading``, ``theme``, ``count``, ``words``
         (body words in the section) and ``per_1k_words``.
     """
+    cols = ["doc_id", "section", "heading", "theme", "count", "words", "per_1k_words"]
     secs = corpus.sections
+    names = [t.name for t in themes]
+    if secs.empty or not names:
+        return pd.DataFrame(columns=cols)
     got = matches.groupby(["doc_id", "section", "theme"]).size()
-    rows = []
-    for s in secs.itertuples(index=False):
-        for t in themes:
-            n = int(got.get((s.doc_id, s.section, t.name), 0))
-            rows.append({"doc_id": s.doc_id, "section": s.section, "heading": s.heading,
-                         "theme": t.name, "count": n, "words": int(s.words),
-                         "per_1k_words": 1000 * n / s.words if s.words else float("nan")})
-    return pd.DataFrame(rows, columns=["doc_id", "section", "heading", "theme", "count", "words",
-                                       "per_1k_words"])
+    rep = np.repeat(np.arange(len(secs)), len(names))
+    theme = np.tile(np.array(names, dtype=object), len(secs))
+    doc = secs["doc_id"].to_numpy()[rep]
+    sec = secs["section"].to_numpy()[rep]
+    key = pd.MultiIndex.from_arrays([doc, sec, theme])
+    n = got.reindex(key, fill_value=0).to_numpy().astype(int)
+    w = secs["words"].to_numpy()[rep].astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_1k = np.where(w > 0, 1000 * n / np.where(w > 0, w, 1), np.nan)
+    return pd.DataFrame({"doc_id": doc, "section": sec, "heading": secs["heading"].to_numpy()[rep],
+                         "theme": theme, "count": n, "words": w, "per_1k_words": per_1k},
+                        columns=cols)
 
 
 def rate_matrix(counts: pd.DataFrame, value: str = "per_1k_words") -> pd.DataFrame:
@@ -516,8 +724,9 @@ def analyse_themes(corpus: Corpus, params: dict | None = None, themes_path: str 
     matches = find_matches(corpus, themes, int(settings["kwic_chars"]))
     counts = theme_counts(corpus, themes, matches)
     sections = section_counts(corpus, themes, matches)
+    keep = settings.get("keyness_keep")
     key = keyness(corpus, counts[~counts.baseline], float(settings["alpha"]),
-                  int(settings["min_word_freq"]))
+                  int(settings["min_word_freq"]), None if keep is None else int(keep))
     disp = dispersion(matches, sections)
     disp.insert(2, "label", disp.doc_id.map(lmap))
     return {

@@ -173,25 +173,51 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None 
         return pd.DataFrame(columns=cols)
     sizes = flags.groupby("doc_id", sort=False).size()
     r = flags[flags["restated"]].groupby(["doc_id", "original_doc"]).size()
-    member = flags[flags["point_size"] > 1][["point", "doc_id"]]
-    both = member.merge(member.drop_duplicates(), on="point", suffixes=("_a", "_b"))
-    shared = both.groupby(["doc_id_a", "doc_id_b"]).size()
+    # Sentences of doc_a in points with a member in doc_b: join (point, doc, sentences) with
+    # (point, doc) once per distinct pair, not once per pair of sentences.
+    member = flags[flags["point_size"] > 1].groupby(["point", "doc_id"], sort=False).size().rename("n")
+    member = member.reset_index()
+    both = member.merge(member[["point", "doc_id"]], on="point", suffixes=("_a", "_b"))
+    shared = both.groupby(["doc_id_a", "doc_id_b"])["n"].sum()
     rel = pd.Series(dtype=float)
     if pairs is not None and len(pairs):
         rp = pairs[pairs["tier"] == "related"]
         rel = pd.concat([rp.groupby(["a_doc", "b_doc"]).size(),
                          rp.rename(columns={"a_doc": "b_doc", "b_doc": "a_doc"})
                          .groupby(["a_doc", "b_doc"]).size()]).groupby(level=[0, 1]).sum()
-    grid = pd.MultiIndex.from_product([doc_names, doc_names], names=["doc_a", "doc_b"])
-    out = pd.DataFrame(index=grid).reset_index()
-    key = list(zip(out["doc_a"], out["doc_b"]))
-    out["scope"] = np.where(out["doc_a"] == out["doc_b"], "within", "cross")
+    # Only pairs that share something (and the diagonal) unless the corpus is small enough
+    # for the full grid; every count is a vectorised lookup, never a loop over pairs.
+    order = {d: i for i, d in enumerate(doc_names)}
+    if len(doc_names) > 50:
+        keys = pd.MultiIndex.from_arrays([doc_names, doc_names]).append(
+            [r.index, shared.index, rel.index]) if len(doc_names) else pd.MultiIndex.from_arrays([[], []])
+        keys = keys.unique()
+        ia = np.array([order[a] for a in keys.get_level_values(0)], dtype=np.int64)
+        ib = np.array([order[b] for b in keys.get_level_values(1)], dtype=np.int64)
+        srt = np.lexsort((ib, ia))
+        ia, ib = ia[srt], ib[srt]
+    else:
+        ia, ib = np.repeat(np.arange(len(doc_names)), len(doc_names)), np.tile(np.arange(len(doc_names)),
+                                                                               len(doc_names))
+    names = np.asarray(doc_names, dtype=object)
+    out = pd.DataFrame({"doc_a": names[ia], "doc_b": names[ib]})
+    key = pd.MultiIndex.from_arrays([out["doc_a"], out["doc_b"]])
+
+    def lookup(series) -> np.ndarray:
+        if len(series) == 0:
+            return np.zeros(len(out), dtype=int)
+        series = series.copy()
+        series.index = pd.MultiIndex.from_arrays([series.index.get_level_values(0),
+                                                  series.index.get_level_values(1)])
+        return series.reindex(key, fill_value=0).to_numpy().astype(int)
+
+    out["scope"] = np.where(ia == ib, "within", "cross")
     out["sentences_a"] = out["doc_a"].map(sizes).astype(int)
-    out["restated"] = [int(r.get(k, 0)) for k in key]
+    out["restated"] = lookup(r)
     out["restated_share"] = out["restated"] / out["sentences_a"]
-    out["shared_points"] = [int(shared.get(k, 0)) if k[0] != k[1] else 0 for k in key]
+    out["shared_points"] = np.where(ia == ib, 0, lookup(shared))
     out["shared_share"] = out["shared_points"] / out["sentences_a"]
-    out["related_pairs"] = [int(rel.get(k, 0)) for k in key]
+    out["related_pairs"] = lookup(rel)
     if len(doc_names) > 50:
         out = out[(out["scope"] == "within") | (out[["restated", "shared_points", "related_pairs"]].sum(axis=1) > 0)]
     return out[cols].reset_index(drop=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .. import text as T
 from .shingles import (exact_pairs, jaccard, minhash_candidates, overlap, shared_passages,
@@ -47,26 +48,68 @@ def empty_passages():
                                  "b_start", "b_end", "text"])
 
 
+def passage_candidates(words: list[list[str]], min_words: int) -> list[tuple[int, int]]:
+    """Document pairs ``(x, y)``, ``x <= y``, that share a run of `min_words` words.
+
+    A shared passage of at least `min_words` words means both documents hold
+    the same `min_words`-gram, so only pairs sharing a hashed `min_words`-gram
+    (or, for ``x == y``, a document holding one twice) can have one. Hash
+    collisions only add candidates, which :func:`shared_passages` checks exactly.
+    """
+    k = min_words
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    if len(words) == 0 or lengths.sum() == 0:
+        return []
+    flat = [w for ws in words for w in ws]
+    ids = pd.factorize(pd.Series(flat, dtype=object))[0].astype(np.uint64) + np.uint64(1)
+    doc = np.repeat(np.arange(len(words)), lengths)
+    n = len(ids) - k + 1
+    if n <= 0:
+        return []
+    h = np.zeros(n, dtype=np.uint64)
+    mult = np.uint64(1)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            h += ids[t:t + n] * mult
+            mult *= np.uint64(1_000_003)
+    ok = doc[:n] == doc[k - 1:k - 1 + n]            # windows inside one document
+    h, d = h[ok], doc[:n][ok]
+    codes = pd.factorize(h)[0]
+    pairs = pd.DataFrame({"h": codes, "d": d})
+    counts = pairs.groupby(["h", "d"]).size()
+    within = sorted(set(counts[counts > 1].index.get_level_values("d").tolist()))
+    cell = counts.index.to_frame(index=False)
+    H = sp.csr_matrix((np.ones(len(cell)), (cell["d"], cell["h"])),
+                      shape=(len(words), int(codes.max()) + 1 if len(codes) else 1))
+    C = sp.triu(H @ H.T, k=1).tocoo()
+    cands = set(zip(C.row.tolist(), C.col.tolist())) | {(x, x) for x in within}
+    return sorted(cands)
+
+
 def passages(corpus, min_words: int) -> pd.DataFrame:
-    """Longest word runs shared by two documents (or twice within one)."""
+    """Longest word runs shared by two documents (or twice within one).
+
+    Only document pairs that share a `min_words`-gram are compared
+    (:func:`passage_candidates`), so the cost grows with the shared material,
+    not with the square of the number of documents.
+    """
     docs = list(corpus.docs)
     toks = []
     for d in docs:
         spans = T.word_spans(d.text)
         toks.append(([d.text[a:b].lower() for a, b in spans], spans))
     rows = []
-    for x in range(len(docs)):
-        for y in range(x, len(docs)):
-            wa, sa = toks[x]
-            wb, sb = toks[y]
-            for i, j, n in shared_passages(wa, wb, min_words, same=(x == y)):
-                rows.append({
-                    "doc_a": docs[x].doc_id, "doc_b": docs[y].doc_id,
-                    "scope": "within" if x == y else "cross", "words": n,
-                    "a_start": sa[i][0], "a_end": sa[i + n - 1][1],
-                    "b_start": sb[j][0], "b_end": sb[j + n - 1][1],
-                    "text": docs[x].text[sa[i][0]:sa[i + n - 1][1]],
-                })
+    for x, y in passage_candidates([t[0] for t in toks], min_words):
+        wa, sa = toks[x]
+        wb, sb = toks[y]
+        for i, j, n in shared_passages(wa, wb, min_words, same=(x == y)):
+            rows.append({
+                "doc_a": docs[x].doc_id, "doc_b": docs[y].doc_id,
+                "scope": "within" if x == y else "cross", "words": n,
+                "a_start": sa[i][0], "a_end": sa[i + n - 1][1],
+                "b_start": sb[j][0], "b_end": sb[j + n - 1][1],
+                "text": docs[x].text[sa[i][0]:sa[i + n - 1][1]],
+            })
     frame = pd.DataFrame(rows, columns=empty_passages().columns)
     return frame.sort_values(["words", "doc_a", "doc_b"], ascending=[False, True, True],
                              ignore_index=True)
