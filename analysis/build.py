@@ -255,9 +255,43 @@ def _report_notebook(executed: Path):
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     _stable_ids(nb)
+    _figure_alt_text(nb)
     nb.metadata.setdefault("report", {})
     nb.metadata["report"]["title"] = nb.metadata["title"] = report_title(nb)
     return nb
+
+
+_FIGURE_CAPTION = re.compile(r"^\s*\**Figure\s+\d+", re.I)
+
+
+def _figure_alt_text(nb) -> None:
+    """Give each image the text of the "Figure N." caption that follows it, as its alt text.
+
+    The template writes ``metadata["alt"]`` into the ``<img>``; an image with no
+    caption after it (before the next image) gets a generic description.
+    """
+    from .site import plain_text
+
+    pending = []
+    for cell in nb.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else []
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            if "image/png" in data or "image/jpeg" in data:
+                for earlier in pending:
+                    earlier.setdefault("metadata", {})["alt"] = "Figure (no caption)"
+                pending = [out]
+                continue
+            text = data.get("text/markdown")
+            if text:
+                texts.append("".join(text) if isinstance(text, list) else text)
+        for text in texts:
+            if pending and _FIGURE_CAPTION.match(text):
+                for out in pending:
+                    out.setdefault("metadata", {})["alt"] = plain_text(text)
+                pending = []
+    for out in pending:
+        out.setdefault("metadata", {})["alt"] = "Figure (no caption)"
 
 
 def _exporter_config():

@@ -88,3 +88,17 @@ def test_index_escapes_and_links_only_what_exists(tmp_path):
     assert 'href="data/theme_matches.csv"' in page and 'href="data/missing.csv"' not in page
     assert "2026-01-02 12:00 UTC" in page and "9.9" in page
     assert csvs_named(nb, {"theme_matches.csv"}) == ["theme_matches.csv"]
+
+
+def test_images_get_their_following_caption_as_alt_text():
+    from analysis.build import _figure_alt_text
+
+    png = {"image/png": "iVBORw0KGgo="}
+    nb = _nb(new_code_cell(outputs=[new_output("display_data", data=png),
+                                    new_output("display_data", data={"text/markdown": "Figure 1. *Lengths* of <docs>."})]),
+             new_code_cell(outputs=[new_output("display_data", data=png)]),
+             new_code_cell(outputs=[new_output("display_data", data=png)]),
+             new_markdown_cell("Figure 3. Caption in a Markdown cell."))
+    _figure_alt_text(nb)
+    alts = [c.outputs[0].metadata.get("alt") for c in nb.cells[:3]]
+    assert alts == ["Figure 1. Lengths of .", "Figure (no caption)", "Figure 3. Caption in a Markdown cell."]
