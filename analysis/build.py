@@ -334,8 +334,15 @@ def _toc(html: str) -> str:
     return "".join(out)
 
 
+_CSV_CODE = re.compile(r'(?<!">)<code>([A-Za-z0-9_.-]+\.csv)</code>')
+
+
 def _finish_html(html: str) -> str:
-    """Fill in the table of contents: on the title page (print) and after the title (screen)."""
+    """Link each CSV the prose names to ``data/``; fill in the table of contents.
+
+    The contents go on the title page (print) and after the title (screen).
+    """
+    html = _CSV_CODE.sub(r'<a href="data/\1"><code>\1</code></a>', html)
     toc = _toc(html)
     if not toc:
         return html.replace(_TOC_MARK, "")

@@ -58,6 +58,9 @@ def test_contents_lists_h2_and_nested_h3_in_order():
     assert "<!--report-toc-->" not in done and done.count('<nav class="toc') == 2
     assert done.index('class="toc in-body"') > done.index("</h1>")
     assert _toc("<p>no headings</p>") == ""
+    linked = _finish_html('<p><code>theme_matches.csv</code> and <a href="data/x.csv"><code>x.csv</code></a></p>')
+    assert linked.count('<a href="data/theme_matches.csv"><code>theme_matches.csv</code></a>') == 1
+    assert linked.count("<a ") == 2
 
 
 def test_one_line_answer_prefers_the_short_answer():
