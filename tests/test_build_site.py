@@ -105,3 +105,21 @@ def test_images_get_their_following_caption_as_alt_text():
     _figure_alt_text(nb)
     alts = [c.outputs[0].metadata.get("alt") for c in nb.cells[:3]]
     assert alts == ["Figure 1. Lengths of .", "Figure (no caption)", "Figure 3. Caption in a Markdown cell."]
+
+
+def test_searchable_is_collapsed_offline_escaped_and_has_a_print_head():
+    import re
+
+    import pandas as pd
+
+    from analysis.narrate import searchable
+
+    frame = pd.DataFrame({"text": ["<script>alert(1)</script>"] + [f"row {i}" for i in range(29)],
+                          "score": [0.123456] * 30})
+    page = searchable(frame, "Table 9. All rows & more", "theme_matches.csv", top=5).data
+    assert "<details><summary>Table 9. All rows &amp; more: all 30 rows" in page
+    assert "<script>alert(1)</script>" not in page
+    assert not re.search(r'\b(?:src|href)="https?:', page)  # nothing loaded from a server
+    head = page.split('<div class="evidence print-only">', 1)[1]
+    assert "the first 5 of 30 rows" in head and "row 3" in head and "row 4" not in head
+    assert page.count('id="evidence-theme-matches-csv"') == 1
