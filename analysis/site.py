@@ -94,8 +94,11 @@ def report_title(nb) -> str:
 
 def csvs_named(nb, available: set[str]) -> list[str]:
     """The CSV files of the data folder that a report names, in order of first mention."""
-    found = dict.fromkeys(name for chunk in _chunks(nb) for name in _CSV_NAME.findall(chunk)
-                          if name in available)
+    html_outputs = ["".join(t) if isinstance(t, list) else t
+                    for cell in nb.cells if cell.cell_type == "code"
+                    for t in (o.get("data", {}).get("text/html") for o in cell.get("outputs", [])) if t]
+    found = dict.fromkeys(name for chunk in _chunks(nb) + html_outputs
+                          for name in _CSV_NAME.findall(chunk) if name in available)
     return list(found)
 
 
