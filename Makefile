@@ -59,7 +59,7 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 22
 	@echo "Variables: CORPUS=$(CORPUS) PARAMS=$(PARAMS) OUT=$(OUT)"
 
-reports: $(DATA) $(HTML) $(PDF) ## execute every notebook and render HTML + PDF into $(OUT)/ (default)
+reports: $(DATA) $(HTML) $(PDF) $(OUT)/index.html ## execute every notebook and render HTML + PDF into $(OUT)/ (default)
 	@echo "reports are up to date in $(OUT)/"
 
 $(EXECUTED)/%.ipynb: notebooks/%.ipynb $(SRC) $(CORPUS_STATE) $(PARAMS) $(STAMP)
@@ -73,6 +73,12 @@ $(OUT)/%.html: $(EXECUTED)/%.ipynb $(TEMPLATE)
 $(OUT)/%.pdf: $(EXECUTED)/%.ipynb $(TEMPLATE)
 	@echo "pdf      $@"
 	@$(PY) -m analysis.build pdf $< $@
+
+# The landing page: every report's title, answer and links (after the reports, so
+# its links are checked against the files that exist).
+$(OUT)/index.html: $(NAMES:%=$(EXECUTED)/%.ipynb) $(HTML) $(PDF) $(DATA)
+	@echo "index    $@"
+	@$(PY) -m analysis.build index "$(EXECUTED)" "$(OUT)"
 
 $(DATA): $(SRC) $(CORPUS_STATE) $(PARAMS) $(STAMP)
 	@echo "data     $(OUT)/data/"

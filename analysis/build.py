@@ -5,6 +5,7 @@ Usage::
     python -m analysis.build execute NOTEBOOK OUT.ipynb [--corpus DIR] [--params FILE]
     python -m analysis.build html EXECUTED.ipynb OUT.html
     python -m analysis.build pdf EXECUTED.ipynb OUT.pdf
+    python -m analysis.build index EXECUTED_DIR OUT_DIR  # OUT_DIR/index.html
     python -m analysis.build NOTEBOOK --out DIR        # all three steps
 
 Every output is written to a temporary file and moved into place, so a
@@ -33,6 +34,7 @@ from pathlib import Path
 from .config import PACKAGE_DIR
 from .errors import InputError
 from .output import make_folders, remove_if_empty, write_atomic
+from .site import report_title, write_index
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -118,9 +120,62 @@ def execute(notebook: Path, output: Path, corpus: str | None = None,
         remove_if_empty(created)  # a failed first build leaves no empty report folder
         raise
     else:
+        _write_stamp(tmp, freshness_stamp(corpus, params))
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _digest_files(files) -> str:
+    """Short sha256 of the names and contents of `files` (paths, read in the order given)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in files:
+        h.update(os.fsencode(path.name) + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:12]
+
+
+def freshness_stamp(corpus: str | None, params: str | None, now=None) -> dict:
+    """What a report was built from: corpus and parameter digests, package version, build time.
+
+    The corpus digest covers the name and bytes of every file directly in the
+    corpus folder (the files the analysis reads), so it changes exactly when
+    the corpus does.
+    """
+    import datetime
+
+    from . import __version__
+    from .config import PROJECT_ROOT
+
+    params_path = Path(params) if params else PROJECT_ROOT / "params.yaml"
+    corpus_path = Path(corpus) if corpus else None
+    if corpus_path is None:
+        from .config import load_params, resolve_path
+
+        with contextlib.suppress(Exception):  # the notebook itself reported any bad parameter
+            corpus_path = resolve_path(load_params(params_path)["corpus"]["dir"])
+    files = sorted((p for p in corpus_path.iterdir() if p.is_file()), key=lambda p: p.name) \
+        if corpus_path and corpus_path.is_dir() else []
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return {
+        "corpus": corpus_path.name if corpus_path else "",
+        "corpus_files": len(files),
+        "corpus_digest": _digest_files(files),
+        "params_digest": _digest_files([params_path]) if params_path.is_file() else "",
+        "version": __version__,
+        "built": now.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _write_stamp(executed: Path, stamp: dict) -> None:
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["report"] = stamp
+    nbformat.write(nb, executed)
 
 
 def _socket_base() -> str | None:
@@ -203,7 +258,43 @@ def _report_notebook(executed: Path):
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     _stable_ids(nb)
+    _figure_alt_text(nb)
+    nb.metadata.setdefault("report", {})
+    nb.metadata["report"]["title"] = nb.metadata["title"] = report_title(nb)
     return nb
+
+
+_FIGURE_CAPTION = re.compile(r"^\s*\**Figure\s+\d+", re.I)
+
+
+def _figure_alt_text(nb) -> None:
+    """Give each image the text of the "Figure N." caption that follows it, as its alt text.
+
+    The template writes ``metadata["alt"]`` into the ``<img>``; an image with no
+    caption after it (before the next image) gets a generic description.
+    """
+    from .site import plain_text
+
+    pending = []
+    for cell in nb.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else []
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            if "image/png" in data or "image/jpeg" in data:
+                for earlier in pending:
+                    earlier.setdefault("metadata", {})["alt"] = "Figure (no caption)"
+                pending = [out]
+                continue
+            text = data.get("text/markdown")
+            if text:
+                texts.append("".join(text) if isinstance(text, list) else text)
+        for text in texts:
+            if pending and _FIGURE_CAPTION.match(text):
+                for out in pending:
+                    out.setdefault("metadata", {})["alt"] = plain_text(text)
+                pending = []
+    for out in pending:
+        out.setdefault("metadata", {})["alt"] = "Figure (no caption)"
 
 
 def _exporter_config():
@@ -218,27 +309,88 @@ def _exporter_config():
     return c
 
 
+_HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TOC_MARK = "<!--report-toc-->"
+
+
+def _toc(html: str) -> str:
+    """A table of contents (``<nav>``) of the ``h2``/``h3`` headings in a rendered report."""
+    items: list[tuple[int, str, str]] = []
+    for level, anchor, inner in _HEADING.findall(html):
+        inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.S)
+        text = re.sub(r"<[^>]+>", "", inner).strip()
+        if text:
+            items.append((int(level), anchor, text))
+    if not items:
+        return ""
+    out, open_sub = ['<h2 class="toc-title">Contents</h2>', "<ol>"], False
+    for level, anchor, text in items:
+        if level == 3 and not open_sub:
+            out.append("<ol>")
+            open_sub = True
+        elif level == 2 and open_sub:
+            out.append("</ol>")
+            open_sub = False
+        # `text` comes from rendered HTML, so it is already escaped.
+        out.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    out.append("</ol></ol>" if open_sub else "</ol>")
+    return "".join(out)
+
+
+_CSV_CODE = re.compile(r'(?<!">)<code>([A-Za-z0-9_.-]+\.csv)</code>')
+
+
+def _finish_html(html: str) -> str:
+    """Link each CSV the prose names to ``data/``; fill in the table of contents.
+
+    The contents go on the title page (print) and after the title (screen).
+    """
+    html = _CSV_CODE.sub(r'<a href="data/\1"><code>\1</code></a>', html)
+    toc = _toc(html)
+    if not toc:
+        return html.replace(_TOC_MARK, "")
+    html = html.replace(_TOC_MARK, f'<nav class="toc" aria-label="Contents">{toc}</nav>', 1)
+    # The notebook's own first <h1> follows the title page; the screen copy goes after it.
+    start = html.find("</header>")
+    end = html.find("</h1>", start + 1) if start >= 0 else -1
+    if end >= 0:
+        cut = end + len("</h1>")
+        html = (html[:cut] + f'<nav class="toc in-body" aria-label="Contents">{toc}</nav>'
+                + html[cut:])
+    return html
+
+
 def render_html(executed: Path, output: Path) -> None:
     """Render an executed notebook to a self-contained HTML report (code hidden)."""
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter(config=_exporter_config()).from_notebook_node(_report_notebook(executed))
-    write_atomic(output, body)
+    write_atomic(output, _finish_html(body))
 
 
-def _make_pdf_exporter():
+def _make_pdf_exporter(title: str = ""):
     from nbconvert.exporters.webpdf import WebPDFExporter
 
     class ChromiumPDFExporter(WebPDFExporter):
         """nbconvert's WebPDF exporter, printing with the system's Chromium on A4 pages."""
 
         def run_playwright(self, html):
-            return asyncio.run(_print_pdf(html, find_chromium()))
+            return asyncio.run(_print_pdf(_finish_html(html), find_chromium(), title))
 
     return ChromiumPDFExporter(config=_exporter_config())
 
 
-async def _print_pdf(html: str, chromium: str) -> bytes:
+def _page_footer(title: str) -> str:
+    """Chromium's footer template: the report title and "page N of M" on every page."""
+    from html import escape
+
+    style = ("font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; font-size: 8pt; color: #57606a;"
+             " width: 100%; margin: 0 14mm; display: flex; justify-content: space-between;")
+    return (f'<div style="{style}"><span>{escape(title)}</span>'
+            '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+async def _print_pdf(html: str, chromium: str, title: str = "") -> bytes:
     from playwright.async_api import async_playwright
 
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -257,6 +409,8 @@ async def _print_pdf(html: str, chromium: str) -> bytes:
                 await page.emulate_media(media="print")
                 await page.goto(page_file.as_uri(), wait_until="load")
                 return await page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                                      display_header_footer=True, header_template="<span></span>",
+                                      footer_template=_page_footer(title), outline=True, tagged=True,
                                       margin={"top": "16mm", "bottom": "18mm",
                                               "left": "14mm", "right": "14mm"})
             finally:
@@ -265,7 +419,8 @@ async def _print_pdf(html: str, chromium: str) -> bytes:
 
 def render_pdf(executed: Path, output: Path) -> None:
     """Render an executed notebook to a PDF report via nbconvert and Chromium."""
-    data, _ = _make_pdf_exporter().from_notebook_node(_report_notebook(executed))
+    nb = _report_notebook(executed)
+    data, _ = _make_pdf_exporter(nb.metadata["title"]).from_notebook_node(nb)
     write_atomic(output, data)
 
 
@@ -298,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(step, help=f"render an executed notebook to {step.upper()}")
         p.add_argument("executed", type=Path)
         p.add_argument("output", type=Path)
+    p = sub.add_parser("index", help="write the landing page OUT_DIR/index.html")
+    p.add_argument("executed", type=Path, help="folder of executed notebooks")
+    p.add_argument("output", type=Path, help="the report folder")
     p = sub.add_parser("report", help="execute and render one notebook")
     p.add_argument("notebook", type=Path)
     p.add_argument("--out", type=Path, default=Path("reports"))
@@ -313,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
                 render_html(args.executed, args.output)
             elif args.step == "pdf":
                 render_pdf(args.executed, args.output)
+            elif args.step == "index":
+                write_index(args.executed, args.output)
             else:
                 for path in build_report(args.notebook, args.out, args.corpus, args.params):
                     print(path)

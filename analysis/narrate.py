@@ -220,3 +220,61 @@ def hover(styler, column: str, titles):
     tips = pd.DataFrame("", index=data.index, columns=data.columns)
     tips[column] = [str(t) for t in titles]
     return styler.set_tooltips(tips, as_title_attribute=True)
+
+
+_ITABLES_LOADED = False
+
+
+def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2):
+    """Every row of `frame` as a searchable, sortable table, collapsed by default.
+
+    On screen the table is an ``itables`` DataTable inside a closed
+    ``<details>``; the DataTables code is embedded in the page (offline mode),
+    so the report requests nothing from the network. In print, where a
+    DataTable shows nothing useful, the first `top` rows appear instead, with a
+    note naming the HTML report and `csv_name` as the places of the full table.
+    Cell text is escaped: corpus text shows as text.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    caption : str
+        Plain text (escaped here).
+    csv_name : str
+        The CSV in the report's ``data/`` folder that holds the same rows.
+    top : int
+        Rows shown in print.
+    digits : int
+        Decimals shown for float columns.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    global _ITABLES_LOADED
+    from IPython.display import HTML
+    from itables import to_html_datatable
+    from itables.javascript import generate_init_offline_itables_html
+
+    bundle = ""
+    if not _ITABLES_LOADED:  # the DataTables code, once per notebook
+        from itables import options
+
+        bundle = generate_init_offline_itables_html(options.dt_bundle)
+        _ITABLES_LOADED = True
+    shown = frame.round(digits) if len(frame.select_dtypes("float").columns) else frame
+    table_id = "evidence-" + re.sub(r"[^A-Za-z0-9]+", "-", csv_name).strip("-")
+    interactive = to_html_datatable(shown.reset_index(drop=True), connected=False, table_id=table_id,
+                                    showIndex=False, allow_html=False, classes="display compact",
+                                    maxBytes=0, lengthMenu=[10, 25, 100, -1], pageLength=10,
+                                    layout={"topStart": "pageLength", "topEnd": "search",
+                                            "bottomStart": "info", "bottomEnd": "paging"})
+    cap, n = html.escape(caption), len(frame)
+    link = f'<a href="data/{html.escape(csv_name)}"><code>{html.escape(csv_name)}</code></a>'
+    head = table(frame, caption=None, digits=digits, max_rows=top).to_html()
+    return HTML(
+        f'<div class="evidence screen-only">{bundle}<details><summary>{cap}: all {n:,} rows, '
+        f'searchable and sortable (also in {link})</summary>{interactive}</details></div>'
+        f'<div class="evidence print-only"><p class="evidence-caption">{cap}: the first {min(top, n)} '
+        f'of {n:,} rows. The full table can be searched in the HTML report and is in '
+        f'<code>data/{html.escape(csv_name)}</code>.</p>{head}</div>')

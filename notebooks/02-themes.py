@@ -31,7 +31,7 @@ from analysis import corpus_from_params, load_params
 from analysis.findings.themes import closing_paragraph, short_answer, theme_findings
 from analysis.keyness import keyness_summary, multiplier
 from analysis.labels import label_map
-from analysis.narrate import esc, hover, kwic_table, md, table, warnings_note
+from analysis.narrate import esc, hover, kwic_table, md, searchable, table, warnings_note
 from analysis.plots.style import apply_style
 from analysis.plots.themes import plot_cooccurrence, plot_dispersion, plot_theme_heatmap
 from analysis.themes import analyse_themes, kwic_sample
@@ -173,6 +173,10 @@ else:
     display(kwic_table(sample, caption="Table 3. Sample matches in context",
                        width=int(result["settings"]["kwic_chars"]),
                        columns=("document", "theme")))
+if len(matches):
+    every = matches.assign(document=matches.doc_id.map(labels))
+    display(searchable(every[["document", "theme", "term", "left", "text", "right", "heading"]],
+                       caption="Table 4. Every match in context", csv_name="theme_matches.csv"))
 
 # %% [markdown]
 # ## What this means

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the system programs the build needs are present: Python 3.11 with
-# venv, and Chromium for printing reports to PDF. Installs them with apt-get
+# venv, Chromium for printing reports to PDF, and poppler-utils (pdftotext,
+# pdftoppm) for the tests that read the PDFs as a reader would. Installs them with apt-get
 # when it can (root, or passwordless sudo); otherwise says what to install.
 set -euo pipefail
 
@@ -20,6 +21,7 @@ else
   done
 fi
 [ -n "$chromium" ] || missing+=(chromium fonts-dejavu-core)
+{ command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || missing+=(poppler-utils)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

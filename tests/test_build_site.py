@@ -1,0 +1,125 @@
+"""Titles, freshness stamps, contents and the landing page, without a browser."""
+
+from __future__ import annotations
+
+import datetime
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analysis.build import _finish_html, _toc, freshness_stamp
+from analysis.site import csvs_named, one_line_answer, render_index, report_title
+
+NOON = datetime.datetime(2026, 1, 2, 12, 0, tzinfo=datetime.timezone.utc)
+
+
+def _nb(*cells):
+    return new_notebook(cells=list(cells))
+
+
+def _md_output(text):
+    return new_code_cell(outputs=[new_output("display_data", data={"text/markdown": text})])
+
+
+def test_title_is_the_first_level_one_heading_as_plain_text():
+    nb = _nb(new_markdown_cell("Intro line\n\n## Not this"),
+             new_markdown_cell("# The *real* [title](x.html)\n\ntext"), new_markdown_cell("# Second"))
+    assert report_title(nb) == "The real title"
+    assert report_title(_nb(new_markdown_cell("## only h2"))) == "Report"
+
+
+def test_stamp_digests_change_with_the_corpus_and_the_parameters(tmp_path):
+    corpus, params = tmp_path / "essays", tmp_path / "p.yaml"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("one", encoding="utf-8")
+    params.write_text("x: 1\n", encoding="utf-8")
+    first = freshness_stamp(str(corpus), str(params), now=NOON)
+    assert first["corpus"] == "essays" and first["corpus_files"] == 1
+    assert first["built"] == "2026-01-02 12:00 UTC" and len(first["corpus_digest"]) == 12
+    assert freshness_stamp(str(corpus), str(params), now=NOON) == first  # deterministic
+    (corpus / "a.txt").write_text("two", encoding="utf-8")
+    second = freshness_stamp(str(corpus), str(params), now=NOON)
+    assert second["corpus_digest"] != first["corpus_digest"]
+    assert second["params_digest"] == first["params_digest"]
+    params.write_text("x: 2\n", encoding="utf-8")
+    assert freshness_stamp(str(corpus), str(params), now=NOON)["params_digest"] != first["params_digest"]
+    (corpus / "a.txt").rename(corpus / "b.txt")  # a renamed file is a different corpus
+    assert freshness_stamp(str(corpus), str(params), now=NOON)["corpus_digest"] != second["corpus_digest"]
+
+
+def test_contents_lists_h2_and_nested_h3_in_order():
+    html = ('<header><!--report-toc--></header><h1 id="T">Title</h1>'
+            '<h2 id="A">Alpha &amp; co<a class="anchor-link" href="#A">¶</a></h2>'
+            '<h3 id="A1">Detail</h3><h2 id="B">Beta</h2>')
+    toc = _toc(html)
+    assert toc.index('href="#A"') < toc.index('href="#A1"') < toc.index('href="#B"')
+    assert "Alpha &amp; co" in toc and "¶" not in toc and toc.count("<ol>") == 2
+    done = _finish_html(html)
+    assert "<!--report-toc-->" not in done and done.count('<nav class="toc') == 2
+    assert done.index('class="toc in-body"') > done.index("</h1>")
+    assert _toc("<p>no headings</p>") == ""
+    linked = _finish_html('<p><code>theme_matches.csv</code> and <a href="data/x.csv"><code>x.csv</code></a></p>')
+    assert linked.count('<a href="data/theme_matches.csv"><code>theme_matches.csv</code></a>') == 1
+    assert linked.count("<a ") == 2
+
+
+def test_one_line_answer_prefers_the_short_answer():
+    nb = _nb(new_markdown_cell("# T\n\n*Question?* First paragraph."),
+             _md_output("**Short answer.** Two themes <b>dominate</b>."))
+    assert one_line_answer(nb) == "Two themes dominate."
+    nb = _nb(new_markdown_cell("# T\n\n*Question?* First paragraph."))
+    assert one_line_answer(nb) == "Question? First paragraph."
+    nb = _nb(new_markdown_cell("# T\n\nIntro."), new_markdown_cell("## The short answer"),
+             _md_output("Most points are made once."))
+    assert one_line_answer(nb) == "Most points are made once."
+    long = _nb(new_markdown_cell("# T\n\n" + "A sentence here. " * 40))
+    assert len(one_line_answer(long, limit=100)) <= 100
+
+
+def test_index_escapes_and_links_only_what_exists(tmp_path):
+    executed = tmp_path / ".executed"
+    executed.mkdir()
+    nb = _nb(new_markdown_cell("# Themes <script>\n\nSee `theme_matches.csv` and `missing.csv`."))
+    nb.metadata["report"] = {"corpus": "my <corpus>", "built": "2026-01-02 12:00 UTC", "version": "9.9"}
+    nbformat.write(nb, executed / "02-themes.ipynb")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "theme_matches.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / "02-themes.html").write_text("", encoding="utf-8")
+    page = render_index(sorted(executed.glob("*.ipynb")), tmp_path)
+    assert "<script>" not in page and "Themes &lt;script&gt;" in page and "my &lt;corpus&gt;" in page
+    assert '<a href="02-themes.html">HTML</a>' in page and '<span class="missing">PDF</span>' in page
+    assert 'href="data/theme_matches.csv"' in page and 'href="data/missing.csv"' not in page
+    assert "2026-01-02 12:00 UTC" in page and "9.9" in page
+    assert csvs_named(nb, {"theme_matches.csv"}) == ["theme_matches.csv"]
+
+
+def test_images_get_their_following_caption_as_alt_text():
+    from analysis.build import _figure_alt_text
+
+    png = {"image/png": "iVBORw0KGgo="}
+    nb = _nb(new_code_cell(outputs=[new_output("display_data", data=png),
+                                    new_output("display_data", data={"text/markdown": "Figure 1. *Lengths* of <docs>."})]),
+             new_code_cell(outputs=[new_output("display_data", data=png)]),
+             new_code_cell(outputs=[new_output("display_data", data=png)]),
+             new_markdown_cell("Figure 3. Caption in a Markdown cell."))
+    _figure_alt_text(nb)
+    alts = [c.outputs[0].metadata.get("alt") for c in nb.cells[:3]]
+    assert alts == ["Figure 1. Lengths of .", "Figure (no caption)", "Figure 3. Caption in a Markdown cell."]
+
+
+def test_searchable_is_collapsed_offline_escaped_and_has_a_print_head():
+    import re
+
+    import pandas as pd
+
+    from analysis.narrate import searchable
+
+    frame = pd.DataFrame({"text": ["<script>alert(1)</script>"] + [f"row {i}" for i in range(29)],
+                          "score": [0.123456] * 30})
+    page = searchable(frame, "Table 9. All rows & more", "theme_matches.csv", top=5).data
+    assert "<details><summary>Table 9. All rows &amp; more: all 30 rows" in page
+    assert "<script>alert(1)</script>" not in page
+    assert not re.search(r'\b(?:src|href)="https?:', page)  # nothing loaded from a server
+    head = page.split('<div class="evidence print-only">', 1)[1]
+    assert "the first 5 of 30 rows" in head and "row 3" in head and "row 4" not in head
+    assert page.count('id="evidence-theme-matches-csv"') == 1
