@@ -56,11 +56,13 @@ def theme_summary(themes, counts: pd.DataFrame, labels: dict | None = None) -> p
     words = int(counts.drop_duplicates("doc_id")["words"].sum())
     n_docs = int(counts.doc_id.nunique())
     g = counts.groupby("theme", sort=False)
+    # A document without body text has no rate (NaN); rank it as 0 so every theme has a min/max row.
+    rate = counts["per_1k_words"].fillna(0.0).groupby(counts["theme"], sort=False)
     agg = pd.DataFrame({
         "matches": g["count"].sum(), "documents": g["count"].apply(lambda c: int((c > 0).sum())),
         "min_per_1k": g["per_1k_words"].min(), "max_per_1k": g["per_1k_words"].max(),
-        "min_doc": counts.loc[g["per_1k_words"].idxmin(), "doc_id"].to_numpy(),
-        "max_doc": counts.loc[g["per_1k_words"].idxmax(), "doc_id"].to_numpy()})
+        "min_doc": counts.loc[rate.idxmin(), "doc_id"].to_numpy(),
+        "max_doc": counts.loc[rate.idxmax(), "doc_id"].to_numpy()})
     rows = []
     for t in themes:
         a = agg.loc[t.name] if t.name in agg.index else None

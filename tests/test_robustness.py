@@ -400,7 +400,7 @@ def test_interrupted_pdf_stops_browser_and_cleans_up(tmp_path):
 @pytest.mark.parametrize("kind, expect", [
     ("headings", "cannot be computed"),
     ("one_sentence", "With a single sentence there is no spread to show"),
-    ("tex_name", r"\$\\input\{etc\}\$"),      # the file name, escaped in the prose
+    ("tex_name", r"$\input{etc}$.txt"),           # the file name, as text in the document key
 ])
 def test_overview_notebook_renders_degenerate_corpora(tmp_path, kind, expect):
     import nbformat
@@ -419,8 +419,9 @@ def test_overview_notebook_renders_degenerate_corpora(tmp_path, kind, expect):
                            "--corpus", str(folder)], capture_output=True, text=True,
                           cwd=ROOT / "tests")
     assert proc.returncode == 0, proc.stderr
-    prose = "\n".join(o["data"]["text/markdown"] for c in nbformat.read(out, 4).cells
-                      for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    prose = "\n".join(o["data"].get("text/markdown", "") + o["data"].get("text/html", "")
+                      for c in nbformat.read(out, 4).cells for o in c.get("outputs", [])
+                      if "data" in o)
     assert expect in prose
 
 
