@@ -228,7 +228,7 @@ def test_random_byte_files_read_or_fail_in_one_line(tmp_path_factory, files):
 @pytest.fixture(scope="session")
 def monkeypatch_session(tmp_path_factory):
     """Keep the k-scan cache of the property runs out of the project's .cache/."""
-    import analysis.topic_cache as tc
+    import analysis.topics.cache as tc
 
     mp = pytest.MonkeyPatch()
     mp.setattr(tc, "CACHE_DIR", tmp_path_factory.mktemp("cache"))

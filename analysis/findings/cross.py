@@ -249,7 +249,7 @@ def cross_findings(theme_red: pd.DataFrame, topic_red: pd.DataFrame, novelty: pd
             {"n": len(every), "themes": ", ".join(every["theme"]),
              "own": int((sharing["spread"] == "one document's own").sum()),
              "min": int(settings.get("min_matches", 2))},
-            Evidence("theme_sharing.csv", "spread", ("every document",), {})))
+            Evidence("theme_sharing.csv", "spread", ("every document",) if len(every) else (), {})))
         for r in sharing[sharing["spread"] == "one document's own"].itertuples():
             out.append(Finding(
                 f"cross.own_theme.{_slug(r.theme)}",
