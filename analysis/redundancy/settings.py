@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..config import _merge as merge  # one nested-merge rule for every settings section
 from ..errors import InputError
 
 #: Defaults for the ``redundancy:`` section of params.yaml.
@@ -38,17 +39,6 @@ SAME_POINT_KINDS = ("near-copy", "paraphrase")
 PAIR_COLUMNS = ["a_id", "b_id", "a_doc", "b_doc", "scope", "kind", "tier", "p_same", "lexical",
                 "containment", "semantic", "phrase", "a_section", "b_section", "a_heading",
                 "b_heading", "a_start", "a_end", "b_start", "b_end", "a_text", "b_text"]
-
-
-def merge(base: dict, override: dict) -> dict:
-    """`base` updated by `override`, nested mappings merged (neither is modified)."""
-    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
-    for key, value in (override or {}).items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def redundancy_params(params: dict | None = None) -> dict:
