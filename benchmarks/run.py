@@ -226,6 +226,31 @@ print("ok")
 """
 
 
+# nbconvert's WebPDF exporter printing with the system Chromium (as `analysis.build pdf` does;
+# plain `--to webpdf` looks for Playwright's own download, which is not installed).
+WEBPDF = ("import sys; from pathlib import Path; from analysis.build import _make_pdf_exporter; "
+          "Path(sys.argv[2]).write_bytes(_make_pdf_exporter().from_filename(sys.argv[1])[0])")
+
+
+def floor(count: int, timeout: float, env: dict) -> dict:
+    """nbconvert executing, then rendering as HTML and PDF, `count` trivial notebooks in series."""
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as tmp:
+        steps = []
+        for i in range(count):
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRIVIAL)])
+            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            path = Path(tmp) / f"trivial{i}.ipynb"
+            nbformat.write(nb, path)
+            run = path.parent / f"{path.stem}-run.ipynb"
+            steps += [f"{sys.executable} -m jupyter nbconvert --to notebook --execute --output {run.stem} {path}",
+                      f"{sys.executable} -m jupyter nbconvert --to html {run}",
+                      f"{sys.executable} -c '{WEBPDF}' {run} {path.parent / (path.stem + '.pdf')}"]
+        res = run_child(["bash", "-c", " && ".join(steps)], timeout, env)
+    return {"run": f"floor: {count} trivial notebooks, execute + HTML + PDF", **res}
+
+
 def build(timeout: float) -> pd.DataFrame:
     """Cold, warm and no-op `make reports` on the five essays, and the nbconvert floor."""
     rows = []
@@ -245,26 +270,10 @@ def build(timeout: float) -> pd.DataFrame:
         res = run_child(make, timeout, env)
         rows.append({"run": f"make reports ({run})", **res})
     shutil.rmtree(out, ignore_errors=True)
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    with tempfile.TemporaryDirectory() as tmp:
-        import nbformat
-        paths = []
-        for i in range(len(notebooks)):
-            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRIVIAL)])
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-            path = Path(tmp) / f"trivial{i}.ipynb"
-            nbformat.write(nb, path)
-            paths.append(path)
-        script = " && ".join(
-            f"{sys.executable} -m jupyter nbconvert --to notebook --execute --output {p.stem}-run {p} && "
-            f"{sys.executable} -m jupyter nbconvert --to html {p.parent / (p.stem + '-run.ipynb')} && "
-            f"{sys.executable} -m jupyter nbconvert --to webpdf {p.parent / (p.stem + '-run.ipynb')}"
-            for p in paths)
-        res = run_child(["bash", "-c", script], timeout, env)
-        rows.append({"run": f"floor: {len(paths)} trivial notebooks, execute + HTML + PDF", **res})
+    rows.append(floor(len(list((ROOT / "notebooks").glob("*.ipynb"))), timeout, env))
     out = pd.DataFrame(rows)
-    floor = out["wall_s"].iloc[-1]
-    out["ratio_to_floor"] = (out["wall_s"] / floor).round(2)
+    floor_s = out["wall_s"].iloc[-1]
+    out["ratio_to_floor"] = (out["wall_s"] / floor_s).round(2)
     return out
 
 
@@ -277,6 +286,8 @@ def main(argv=None) -> int:
                     help="largest corpus for a stage, e.g. 'redundancy (lexical)=500'")
     ap.add_argument("--brute-max", type=int, default=500, help="largest size for the brute-force baseline")
     ap.add_argument("--build", action="store_true", help="also time `make reports` against the floor")
+    ap.add_argument("--only-build", action="store_true",
+                    help="time only `make reports` against the floor (no scaling, no baseline)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per stage")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--cache", default=str(ROOT / ".cache" / "bench"))
@@ -289,16 +300,17 @@ def main(argv=None) -> int:
     pd.DataFrame([{"cpu_count": os.cpu_count(), "memory_gib": round(mem, 1),
                    "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}]).to_csv(
         out / "machine.csv", index=False)
-    stage_max = {k: int(v) for k, v in (x.rsplit("=", 1) for x in args.stage_max)}
-    frame = scaling(args.sizes, set(args.semantic_sizes), args.stages, cache, args.seed, args.timeout,
-                    out / "scaling.csv", stage_max)
-    fits = slopes(frame)
-    fits.to_csv(out / "slopes.csv", index=False)
-    plot_scaling(frame, fits, out / "scaling.png")
-    base = baseline(args.sizes, cache, args.seed, args.brute_max)
-    base.to_csv(out / "baseline.csv", index=False)
-    print(base.to_string(index=False), file=sys.stderr)
-    if args.build:
+    if not args.only_build:    # --only-build keeps the scaling files of an earlier run
+        stage_max = {k: int(v) for k, v in (x.rsplit("=", 1) for x in args.stage_max)}
+        frame = scaling(args.sizes, set(args.semantic_sizes), args.stages, cache, args.seed, args.timeout,
+                        out / "scaling.csv", stage_max)
+        fits = slopes(frame)
+        fits.to_csv(out / "slopes.csv", index=False)
+        plot_scaling(frame, fits, out / "scaling.png")
+        base = baseline(args.sizes, cache, args.seed, args.brute_max)
+        base.to_csv(out / "baseline.csv", index=False)
+        print(base.to_string(index=False), file=sys.stderr)
+    if args.build or args.only_build:
         b = build(args.timeout)
         b.to_csv(out / "build.csv", index=False)
         print(b.to_string(index=False), file=sys.stderr)

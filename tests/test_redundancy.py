@@ -328,6 +328,38 @@ def test_calibrate_threshold_hand_example():
         calibrate_threshold([True, True], [0.1, 0.2])
 
 
+def test_precision_recall_counts_ties_by_hand():
+    # Scores with ties: at threshold 0.5 the three pairs at 0.5 and above are flagged.
+    y = [True, False, True, False, True, True]
+    s = [0.2, 0.5, 0.5, 0.2, 0.9, 0.5]
+    curve = precision_recall(y, s)
+    assert curve["threshold"].tolist() == [0.2, 0.5, 0.9]
+    assert curve["flagged"].tolist() == [6, 4, 1]
+    assert curve["precision"].tolist() == [4 / 6, 3 / 4, 1.0]
+    assert curve["recall"].tolist() == [1.0, 3 / 4, 1 / 4]
+    assert curve["f1"].iloc[1] == pytest.approx(0.75)
+    assert precision_recall([False, False], [0.3, 0.1])["recall"].tolist() == [0.0, 0.0]
+
+
+def test_compare_options_reuses_known_runs_with_the_same_numbers():
+    from analysis.redundancy.calibration import ColumnScore, compare_options
+
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"s": rng.random(80), "t": rng.random(80)})
+    y = X["s"].to_numpy() + 0.3 * rng.random(80) > 0.8
+    options = {"s": lambda: ColumnScore("s"), "t": lambda: ColumnScore("t")}
+    fresh = compare_options(X, y, options, 0.9, folds=4, repeats=3)
+    runs = [cross_validate(X, y, options["s"], 0.9, 4, 42 + r) for r in range(3)]
+
+    class Unused:
+        def fit(self, X, y):
+            raise AssertionError("a known option was cross-validated again")
+
+    reused = compare_options(X, y, {"s": Unused, "t": options["t"]}, 0.9, folds=4, repeats=3,
+                             known_runs={"s": runs})
+    pd.testing.assert_frame_equal(fresh, reused)
+
+
 def test_labelled_set_is_double_labelled_stratified_and_shipped():
     from sklearn.metrics import cohen_kappa_score
 

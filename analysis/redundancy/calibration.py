@@ -221,16 +221,23 @@ def precision_recall(labels, scores) -> pd.DataFrame:
     """
     y = np.asarray(labels, dtype=bool)
     s = np.asarray(scores, dtype=float)
-    rows = []
-    for t in np.unique(s):
-        flag = s >= t
-        tp = int((flag & y).sum())
-        prec = tp / flag.sum() if flag.any() else 1.0
-        rec = tp / y.sum() if y.any() else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        rows.append({"threshold": float(t), "precision": prec, "recall": rec, "f1": f1,
-                     "flagged": int(flag.sum())})
-    return pd.DataFrame(rows, columns=["threshold", "precision", "recall", "f1", "flagged"])
+    # One sort instead of a pass per threshold: pairs at or above each distinct score are the
+    # suffix counts of the scores sorted ascending.
+    t = np.unique(s)
+    order = np.argsort(s, kind="stable")
+    start = np.searchsorted(s[order], t, side="left")           # first sorted row >= t
+    flagged = len(s) - start
+    tp_suffix = np.concatenate([np.cumsum(y[order][::-1])[::-1], [0]])
+    tp = tp_suffix[start]
+    pos = int(y.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prec = np.where(flagged > 0, tp / np.maximum(flagged, 1), 1.0)
+        rec = tp / pos if pos else np.zeros(len(t))
+        f1 = np.where(prec + rec > 0, 2 * prec * rec / np.where(prec + rec > 0, prec + rec, 1), 0.0)
+    return pd.DataFrame({"threshold": t.astype(float), "precision": prec.astype(float),
+                         "recall": np.asarray(rec, float), "f1": f1.astype(float),
+                         "flagged": flagged.astype(int)},
+                        columns=["threshold", "precision", "recall", "f1", "flagged"])
 
 
 def calibrate_threshold(labels, scores, target_precision: float | None = None) -> dict:
@@ -340,6 +347,10 @@ def labelled_features(detector, sentences: pd.DataFrame, pairs: pd.DataFrame) ->
     return pd.concat([base, X], axis=1)
 
 
+#: The option of :func:`verifier_options` that is the verifier itself (its runs are reused).
+ALL_FEATURES_OPTION = "verifier on all features (embedding + lexical + negation, numbers, entities)"
+
+
 def verifier_options(C: float = 1.0, random_state: int = 42) -> dict:
     """The second-stage options compared on held-out labels: name -> model factory."""
     from .paraphrase import FEATURES, SamePointVerifier
@@ -350,14 +361,20 @@ def verifier_options(C: float = 1.0, random_state: int = 42) -> dict:
         "CSLS (hubness-corrected cosine) alone": lambda: ColumnScore("csls"),
         "verifier on embedding features (cosine, CSLS, genericness, mutual rank)":
             lambda: SamePointVerifier(embedding_only, C=C, random_state=random_state),
-        "verifier on all features (embedding + lexical + negation, numbers, entities)":
-            lambda: SamePointVerifier(list(FEATURES), C=C, random_state=random_state),
+        ALL_FEATURES_OPTION: lambda: SamePointVerifier(list(FEATURES), C=C, random_state=random_state),
     }
 
 
 def compare_options(X: pd.DataFrame, y, options: dict, target_precision: float = 0.85,
-                    folds: int = 5, random_state: int = 42, weights=None, repeats: int = 5) -> pd.DataFrame:
+                    folds: int = 5, random_state: int = 42, weights=None, repeats: int = 5,
+                    known_runs: dict | None = None) -> pd.DataFrame:
     """Held-out precision and recall (with Wilson intervals) of each option, over repeated CV.
+
+    Parameters
+    ----------
+    known_runs : dict, optional
+        Option name -> its :func:`cross_validate` results, already computed with the same
+        arguments (seeds ``random_state + r``); those options are not cross-validated again.
 
     Returns
     -------
@@ -367,7 +384,8 @@ def compare_options(X: pd.DataFrame, y, options: dict, target_precision: float =
     """
     rows = []
     for name, make in options.items():
-        runs = [cross_validate(X, y, make, target_precision, folds, random_state + r) for r in range(repeats)]
+        runs = (known_runs or {}).get(name) or [
+            cross_validate(X, y, make, target_precision, folds, random_state + r) for r in range(repeats)]
         r = repeated_rates([cv["flags"] for cv in runs], y, weights)
         rows.append({"option": name, **r,
                      "threshold_mean": float(np.mean([t for cv in runs for t in cv["thresholds"]]))})
@@ -416,7 +434,9 @@ def train_verifier(detector, sentences: pd.DataFrame, pairs: pd.DataFrame, setti
         return SamePointVerifier(list(FEATURES), C=vs["C"], random_state=random_state)
 
     repeats = int(vs.get("repeats", 5))
-    runs = [cross_validate(F, y, make, vs["target_precision"], vs["folds"], random_state + r)
+    # Cross-validation copies rows thousands of times: only the numeric feature columns.
+    X = F[list(FEATURES)]
+    runs = [cross_validate(X, y, make, vs["target_precision"], vs["folds"], random_state + r)
             for r in range(repeats)]
     cv = runs[0]
     sets = [shingles(T.words(t), detector.shingle_size) for t in pd.concat([F["a_text"], F["b_text"]])]
@@ -431,14 +451,16 @@ def train_verifier(detector, sentences: pd.DataFrame, pairs: pd.DataFrame, setti
     overlap = F["label"].isin(["same", "partly"]).to_numpy()
     F = F.assign(held_out_score=cv["scores"], held_out_fold=cv["fold"], near_copy=near,
                  held_out_same_point=strict, related_tier=related)
-    verifier = make().fit(F, y)
-    verifier.threshold = final_threshold(F, y, make, vs["target_precision"], vs["folds"], random_state)
+    verifier = make().fit(X, y)
+    verifier.threshold = final_threshold(X, y, make, vs["target_precision"], vs["folds"], random_state)
     report = {
         "strict": repeated_rates(strict_runs, y, w),
         "verifier": repeated_rates([run["flags"] for run in runs], y, w),
         "related": repeated_rates(related_runs, overlap, w),
-        "options": compare_options(F, y, verifier_options(vs["C"], random_state),
-                                   vs["target_precision"], vs["folds"], random_state, w, repeats),
+        # The verifier's own runs are one of the options compared: reused, not refitted.
+        "options": compare_options(X, y, verifier_options(vs["C"], random_state),
+                                   vs["target_precision"], vs["folds"], random_state, w, repeats,
+                                   known_runs={ALL_FEATURES_OPTION: runs}),
         "labelled": F, "threshold": verifier.threshold, "n": int(m), "positives": int(y.sum()),
         "coefficients": verifier.coef_, "fold_thresholds": cv["thresholds"],
     }
