@@ -129,9 +129,9 @@ def cached_verifier(detector, settings: dict, seed: int = 42):
     """
     import hashlib
     import json
-    import pickle
 
     from .config import CACHE_DIR
+    from .diskcache import cached_pickle
     from .embeddings import resolve_backend
     from .redundancy import calibration, paraphrase
     from .redundancy.calibration import train_verifier
@@ -146,22 +146,8 @@ def cached_verifier(detector, settings: dict, seed: int = 42):
                  Path(calibration.__file__).read_text(), Path(paraphrase.__file__).read_text()):
         h.update(part.encode("utf-8"))
     path = CACHE_DIR / "verifier" / f"{h.hexdigest()[:20]}.pkl"
-    if path.is_file():
-        try:
-            with path.open("rb") as f:
-                return pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a damaged cache entry is retrained and rewritten
-    result = train_verifier(detector, sentences, pairs, settings, seed)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(result, f)
-        tmp.replace(path)
-    except OSError:
-        pass  # an unwritable cache only costs time
-    return result
+    # One process trains, the others (make -j: the data step and the notebooks) wait and read.
+    return cached_pickle(path, lambda: train_verifier(detector, sentences, pairs, settings, seed))
 
 
 def control_corpus(settings: dict) -> Corpus | None:

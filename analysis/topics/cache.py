@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import sklearn
 
 from ..config import CACHE_DIR
+from ..diskcache import cached_pickle
 from .scan import k_scan
 
 #: Bump when the scan's computation changes, to invalidate old entries.
@@ -76,18 +75,6 @@ def cached_k_scan(texts, settings: dict, method: str | None = None,
         return k_scan(texts, settings, method=method)
     folder = Path(cache_dir) if cache_dir else CACHE_DIR / "topics"
     path = folder / f"kscan-{scan_key(texts, settings, method)}.csv"
-    if path.is_file():
-        try:
-            return pd.read_csv(path)
-        except (OSError, ValueError, pd.errors.ParserError):
-            pass  # a damaged entry is recomputed
-    scan = k_scan(texts, settings, method=method)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            scan.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only location only loses the cache
-    return scan
+    # One process scans, the others (make -j: the data step and the notebooks) wait and read.
+    return cached_pickle(path, lambda: k_scan(texts, settings, method=method), load=pd.read_csv,
+                         dump=lambda scan, fh: fh.write(scan.to_csv(index=False).encode("utf-8")))
