@@ -3,13 +3,21 @@
 # temporary file and moves it into place: a failed build leaves the previous
 # report where it was.
 #
-#   make reports                      # the five-document corpus -> reports/
+#   make reports                      # the five-document corpus -> reports/ (in parallel: -j1 for one job)
 #   make reports CORPUS=path/to/dir   # another corpus -> reports/<dir name>/
 #   make test                         # the test suite (slow tests included)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := reports
 .SECONDARY:
+
+# Independent steps run in parallel unless -j is given: every step writes its own files
+# through a temporary name, and the shared caches under .cache/ are computed by one process
+# while the others wait (analysis/diskcache.py).
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
+ifeq ($(filter -j% --jobs%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
 
 # Python 3.11: python3.11 if installed, else python3 (checked by scripts/setup-system.sh).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
@@ -65,6 +73,12 @@ reports: $(DATA) $(HTML) $(PDF) $(OUT)/index.html ## execute every notebook and 
 $(EXECUTED)/%.ipynb: notebooks/%.ipynb $(SRC) $(CORPUS_STATE) $(PARAMS) $(STAMP)
 	@echo "execute  $<"
 	@$(PY) -m analysis.build execute $< $@ --corpus "$(CORPUS_ABS)" --params="$(PARAMS)"
+
+# Notebooks that run the redundancy analysis start after the data step, which has by then
+# trained the verifier and embedded the sentences into .cache/: meanwhile the other notebooks
+# run, instead of waiting on the cache. Order only: a newer data folder rebuilds nothing.
+AFTER_DATA := $(shell grep -l -E 'detect_redundancy|summarise' $(NOTEBOOKS) /dev/null 2>/dev/null)
+$(patsubst notebooks/%.ipynb,$(EXECUTED)/%.ipynb,$(AFTER_DATA)): | $(DATA)
 
 $(OUT)/%.html: $(EXECUTED)/%.ipynb $(TEMPLATE)
 	@echo "html     $@"

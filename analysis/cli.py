@@ -102,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(args.out)
         if args.command == "all":
             jobs = [subparsers[n].parse_args(_argv_for(args)) for n in subparsers]
+            # Every command runs with its default options, so the digest reuses the themes,
+            # topics and redundancy the commands before it fitted instead of fitting them again.
+            shared = {}
+            for job in jobs:
+                job.shared = shared
             # Every table or none: a failing command leaves the previous folder as it was.
             written = []
             with staged_folder(out) as tmp:

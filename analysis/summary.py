@@ -101,7 +101,8 @@ def digest_tables(det, corpus, topics, themes, labels: dict, params: dict | None
     }
 
 
-def summarise(corpus, params: dict | None = None, backend: str | None = None) -> Summary:
+def summarise(corpus, params: dict | None = None, backend: str | None = None,
+              fitted: dict | None = None) -> Summary:
     """Run every analysis the summary needs and build its tables and findings.
 
     Parameters
@@ -111,6 +112,10 @@ def summarise(corpus, params: dict | None = None, backend: str | None = None) ->
         The full parameter file.
     backend : str, optional
         Overrides ``redundancy.backend``.
+    fitted : dict, optional
+        Analyses already fitted on `corpus` with the same `params` and default options
+        (``themes``, ``topics``, ``detector``), used instead of fitting them again
+        (``python -m analysis all`` passes what its earlier commands fitted).
 
     Returns
     -------
@@ -130,9 +135,11 @@ def summarise(corpus, params: dict | None = None, backend: str | None = None) ->
 
     params = params or {}
     labels = label_map(document_labels(corpus.documents, params.get("documents")))
-    themes = analyse_themes(corpus, params)
-    topics = analyse_topics(corpus, params, scan_function=cached_k_scan)
-    det = detect_redundancy(corpus, params, backend=backend)
+    fitted = fitted or {}
+    themes = fitted["themes"] if "themes" in fitted else analyse_themes(corpus, params)
+    topics = (fitted["topics"] if "topics" in fitted
+              else analyse_topics(corpus, params, scan_function=cached_k_scan))
+    det = fitted["detector"] if "detector" in fitted else detect_redundancy(corpus, params, backend=backend)
     tables = digest_tables(det, corpus, topics, themes, labels, params)
     s = D.digest_settings(params, det.backend_)
     found = {

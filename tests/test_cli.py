@@ -86,3 +86,28 @@ def test_same_input_same_numbers(tmp_path):
         a, b = (pd.read_csv(tmp_path / run / name) for run in ("a", "b"))
         keep = [c for c in a.columns if not any(v in c for v in volatile)]
         pd.testing.assert_frame_equal(a[keep], b[keep], check_exact=True, obj=name)
+
+
+def test_all_fits_each_analysis_once(tmp_path, monkeypatch):
+    # The digest reuses what the themes, topics and redundancy commands fitted.
+    import analysis.redundancy as R
+    import analysis.themes as TH
+    import analysis.topics as TO
+    from analysis.cli import main
+
+    calls = {"redundancy": 0, "themes": 0, "topics": 0}
+
+    def counting(module, name, key):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls[key] += 1
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, name, wrapper)
+
+    counting(R, "detect_redundancy", "redundancy")
+    counting(TH, "analyse_themes", "themes")
+    counting(TO, "analyse_topics", "topics")
+    assert main(["all", str(MINI), "--out", str(tmp_path)]) == 0
+    assert calls == {"redundancy": 1, "themes": 1, "topics": 1}
+    assert (tmp_path / "digest.csv").is_file() and (tmp_path / "sentence_pairs.csv").is_file()

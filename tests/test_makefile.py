@@ -156,3 +156,14 @@ def test_data_step_reads_awkward_inputs(tmp_path):
     import pandas as pd
     ids = set(pd.read_csv(out / "data" / "documents.csv").doc_id)
     assert ids == {"a.txt", "a.md", "wide", "ru", "$\\input{etc}$"}
+
+
+def test_parallel_by_default_and_redundancy_notebooks_wait_for_the_data_step():
+    db = subprocess.run(["make", "--no-print-directory", "-np", "reports"], cwd=ROOT,
+                        capture_output=True, text=True).stdout
+    assert re.search(r"^MAKEFLAGS = .*-j[2-4]", db, re.M) or os.cpu_count() == 1
+    order_only = {m.group(1) for m in re.finditer(
+        r"^reports/\.executed/([\w-]+)\.ipynb:.*\| reports/data/\.complete$", db, re.M)}
+    uses = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")
+            if re.search(r"detect_redundancy|summarise", p.read_text(encoding="utf-8"))}
+    assert uses and order_only == uses

@@ -47,7 +47,8 @@ def run(corpus, params, args) -> dict:
     from ..findings.digest_text import digest_markdown
     from ..summary import summarise, summary_findings
 
-    s = summarise(corpus, params, backend=getattr(args, "backend", None))
+    s = summarise(corpus, params, backend=getattr(args, "backend", None),
+                  fitted=getattr(args, "shared", None))
     found = s.findings["digest"] + s.findings["cross"]
     summ = s.tables["digest_summary.csv"].iloc[0]
     print(f"digest: {int(summ['words_before']):,} words -> {int(summ['words_after']):,} words "

@@ -49,6 +49,8 @@ def run(corpus, params, args) -> dict:
 
     det = detect_redundancy(corpus, params, backend=getattr(args, "backend", None),
                             threshold=getattr(args, "threshold", None))
+    if getattr(args, "shared", None) is not None:   # `all`: default options, reused by the digest
+        args.shared["detector"] = det
     wanted = getattr(args, "backend", None)
     if wanted == "semantic" and det.backend_ != "semantic":
         print("warning: the sentence-embedding model is not installed; "

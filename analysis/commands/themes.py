@@ -68,6 +68,8 @@ def run(corpus, params, args) -> dict:
             settings[key] = check_value("themes", key, value, "--" + key.replace("_", "-"))
     result = analyse_themes(corpus, params, themes_path=getattr(args, "themes", None),
                             settings=settings)
+    if getattr(args, "shared", None) is not None:   # `all`: default options, reused by the digest
+        args.shared["themes"] = result
     return {
         "theme_counts.csv": result["counts"],
         "theme_matches.csv": result["matches"],

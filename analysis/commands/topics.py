@@ -70,6 +70,8 @@ def run(corpus, params, args) -> dict:
         scan_function=lambda texts, s: cached_k_scan(texts, s, use_cache=use_cache))
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    if getattr(args, "shared", None) is not None:   # `all`: default options, reused by the digest
+        args.shared["topics"] = result
     tables = topic_tables(result)
     tables["topic_findings.csv"] = findings_frame(topic_findings(result, tables))
     return tables
