@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from .shingles import jaccard, text_shingles
 
@@ -420,13 +421,22 @@ def train_verifier(detector, sentences: pd.DataFrame, pairs: pd.DataFrame, setti
         their features, held-out scores and flags), ``threshold``, ``n``,
         ``positives``, ``coefficients``.
     """
+    # About 1,200 fits of a 13-feature logistic regression: BLAS threads only cost time on
+    # such small matrices (and under make -j compete with the other jobs), and one thread
+    # gives the same coefficients whatever the machine's core count.
+    F = labelled_features(detector, sentences, pairs)   # embeds: the encoder keeps its threads
+    with threadpool_limits(1):
+        return _fit_and_measure(F, detector, settings, random_state)
+
+
+def _fit_and_measure(F: pd.DataFrame, detector, settings: dict, random_state: int):
+    """:func:`train_verifier` after the features: the cross-validations and the final fit."""
     from .paraphrase import FEATURES, SamePointVerifier
     from .shingles import shingles
     from .verbatim import is_near_copy
     from .. import text as T
 
     vs = settings["verifier"]
-    F = labelled_features(detector, sentences, pairs)
     y = (F["label"] == "same").to_numpy()
     w = F["weight"].to_numpy(float) if "weight" in F else None
 
