@@ -1,7 +1,7 @@
 """`make bench`: scaling of every analysis, brute force against candidate search, build floor.
 
     .venv/bin/python benchmarks/run.py [--sizes 5 50 500 5000] [--semantic-sizes 5 50 500]
-                                       [--brute-max 500] [--build] [--out reports/bench]
+                                       [--brute-max 500] [--build | --only-build] [--out reports/bench]
 
 Writes to OUT (default reports/bench/):
 
@@ -15,9 +15,11 @@ Writes to OUT (default reports/bench/):
 - ``baseline.csv``: brute-force all-pairs shingle similarity (a sparse
   matrix product) against the package's MinHash-LSH candidate search on the
   same paragraphs: seconds, pairs, recall of the planted pairs, speed ratio;
-- ``build.csv`` (with ``--build``): cold, warm and no-op ``make reports`` on
-  the five essays, against the floor of executing and rendering the same
-  number of trivial notebooks that import the same libraries;
+- ``build.csv`` (with ``--build`` or ``--only-build``): cold, warm and no-op
+  ``make reports`` on the five essays, against the floor of executing and
+  rendering the same number of trivial notebooks that import the same
+  libraries, with the 1-minute load average before and after each run (the
+  machine may be shared);
 - ``machine.csv``: cores, memory, when.
 
 Every stage runs as its own process (``python -m analysis STAGE``) with a
@@ -267,10 +269,14 @@ def build(timeout: float) -> pd.DataFrame:
                     shutil.rmtree(p) if p.is_dir() else p.unlink()
         if run in ("cold", "warm"):   # warm: caches kept, outputs removed
             shutil.rmtree(out, ignore_errors=True)
+        load = os.getloadavg()[0]
         res = run_child(make, timeout, env)
-        rows.append({"run": f"make reports ({run})", **res})
+        rows.append({"run": f"make reports ({run})", **res, "load_before": round(load, 2),
+                     "load_after": round(os.getloadavg()[0], 2)})
     shutil.rmtree(out, ignore_errors=True)
-    rows.append(floor(len(list((ROOT / "notebooks").glob("*.ipynb"))), timeout, env))
+    load = os.getloadavg()[0]
+    rows.append({**floor(len(list((ROOT / "notebooks").glob("*.ipynb"))), timeout, env),
+                 "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2)})
     out = pd.DataFrame(rows)
     floor_s = out["wall_s"].iloc[-1]
     out["ratio_to_floor"] = (out["wall_s"] / floor_s).round(2)
