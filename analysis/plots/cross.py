@@ -10,7 +10,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.patches import Patch, Rectangle
 
-from .style import SEQUENTIAL, finish, new_axes
+from .style import SEQUENTIAL, doc_axis, finish, new_axes
 
 
 def plot_restated_by(frame, key: str = "theme", ax=None, title: str | None = None, label: str | None = None):
@@ -66,8 +66,8 @@ def plot_theme_novelty(novelty, ax=None, value: str = "share_of_theme"):
         if r.theme in rows and r.doc_label in cols:
             ax.add_patch(Rectangle(
                 (cols.index(r.doc_label), rows.index(r.theme)), 1, 1, fill=False, lw=2, ec="black"))
-    ax.set_xticks(ax.get_xticks(), ax.get_xticklabels(), rotation=30, ha="right")
-    return finish(ax, "Who brings the new material on each theme", "Document", "Theme")
+    doc_axis(ax, "x", cols, "Document")
+    return finish(ax, "Who brings the new material on each theme", None, "Theme")
 
 
 def plot_theme_sharing(sharing, ax=None, own_share: float | None = None):

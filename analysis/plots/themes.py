@@ -12,7 +12,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.patches import Rectangle
 
-from .style import DIVERGING, SEQUENTIAL, finish, new_axes, short_label
+from .style import DIVERGING, SEQUENTIAL, doc_axis, finish, new_axes, short_label
 
 
 def _wrap(label: str, width: int = 28) -> str:
@@ -61,8 +61,7 @@ def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = 
                           "shrink": 0.7})
     ax.set_yticklabels([_wrap(t + (" (shared)" if t in base else "")) for t in themes],
                        rotation=0, fontsize=8.5)
-    ax.set_xticklabels([_wrap(_name(d, labels), 16) for d in docs], rotation=30, ha="right",
-                       fontsize=8.5)
+    doc_axis(ax, "x", [_name(d, labels, width=80) for d in docs], "Document", width=16)
     if n_base and n_base < len(themes):
         ax.axhline(n_base, color="0.2", lw=1.6)
     for d, t in (highlight or []):
@@ -70,7 +69,7 @@ def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = 
             ax.add_patch(Rectangle((docs.index(d), themes.index(t)), 1, 1, fill=False,
                                    edgecolor="#d55e00", lw=2.2, clip_on=False))
     ax.grid(False)
-    return finish(ax, "Theme rates by document", "Document", "Theme")
+    return finish(ax, "Theme rates by document", None, "Theme")
 
 
 def plot_dispersion(matches, themes=None, docs=None, ax=None, labels: dict | None = None):
