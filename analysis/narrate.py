@@ -87,6 +87,9 @@ def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | No
     styler = styler.set_table_styles([
         {"selector": f"th.col_heading.col{i}", "props": [("text-align", "right" if c in numeric else "left")]}
         for i, c in enumerate(frame.columns)], overwrite=False)
+    # A column name such as "restated_within" may break after its underscores, so a wide
+    # table fits the printed page without breaking a word in the middle.
+    styler = styler.format_index(lambda c: html.escape(str(c)).replace("_", "_<wbr>"), axis=1, escape=None)
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler.set_table_attributes('class="report-table"')

@@ -25,7 +25,7 @@ def plot_restated_by(frame, key: str = "theme", ax=None, title: str | None = Non
     """
     f = frame.sort_values(["restated_share", "related_share"], ascending=False)
     n = len(f)
-    ax = new_axes(ax, figsize=(8, 0.34 * n + 1.8))
+    ax = new_axes(ax, figsize=(8, 0.26 * n + 1.6))
     y = np.arange(n)
     pal = sns.color_palette()
     ax.barh(y - 0.2, f["restated_share"], height=0.4, color=pal[3], label="restated (same point)")
