@@ -57,7 +57,7 @@ def plot_theme_novelty(novelty, ax=None, value: str = "share_of_theme"):
     """
     grid = novelty.pivot(index="theme", columns="doc_label", values=value).fillna(0)
     grid = grid.loc[grid.max(axis=1).sort_values(ascending=False).index]
-    ax = new_axes(ax, figsize=(min(2.6 + 1.3 * grid.shape[1], 10), 0.4 * len(grid) + 2.0))
+    ax = new_axes(ax, figsize=(min(2.6 + 1.2 * grid.shape[1], 9), 0.3 * len(grid) + 2.0))
     sns.heatmap(grid, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=".0%", vmin=0, vmax=1, linewidths=0.5,
                 annot_kws={"fontsize": 8}, cbar_kws={"label": "share of the theme's new words"})
     top = novelty[novelty["top"].astype(bool)]

@@ -54,7 +54,7 @@ def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = 
     n_base = sum(t in base for t in themes)
     topical = wide.iloc[n_base:]
     vmax = float(np.nanmax(topical.to_numpy())) if topical.size else None
-    ax = new_axes(ax, figsize=(min(2.6 + 1.3 * len(docs), 10), 0.42 * len(themes) + 2.2))
+    ax = new_axes(ax, figsize=(min(2.6 + 1.2 * len(docs), 9), 0.3 * len(themes) + 2.0))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=fmt, annot_kws={"fontsize": 8},
                 linewidths=0.5, linecolor="white", vmin=0, vmax=vmax or None,
                 cbar_kws={"label": "Matches per 1,000 words" if value == "per_1k_words" else value,
