@@ -25,7 +25,7 @@ def plot_restated_by(frame, key: str = "theme", ax=None, title: str | None = Non
     """
     f = frame.sort_values(["restated_share", "related_share"], ascending=False)
     n = len(f)
-    ax = new_axes(ax, figsize=(8, 0.26 * n + 1.6))
+    ax = new_axes(ax, figsize=(8, 0.17 * n + 1.5))
     y = np.arange(n)
     pal = sns.color_palette()
     ax.barh(y - 0.2, f["restated_share"], height=0.4, color=pal[3], label="restated (same point)")
@@ -57,7 +57,7 @@ def plot_theme_novelty(novelty, ax=None, value: str = "share_of_theme"):
     """
     grid = novelty.pivot(index="theme", columns="doc_label", values=value).fillna(0)
     grid = grid.loc[grid.max(axis=1).sort_values(ascending=False).index]
-    ax = new_axes(ax, figsize=(min(2.6 + 1.2 * grid.shape[1], 9), 0.3 * len(grid) + 2.0))
+    ax = new_axes(ax, figsize=(min(2.8 + 1.0 * grid.shape[1], 8), 0.18 * len(grid) + 1.7))
     sns.heatmap(grid, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=".0%", vmin=0, vmax=1, linewidths=0.5,
                 annot_kws={"fontsize": 8}, cbar_kws={"label": "share of the theme's new words"})
     top = novelty[novelty["top"].astype(bool)]

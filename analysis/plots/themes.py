@@ -54,13 +54,14 @@ def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = 
     n_base = sum(t in base for t in themes)
     topical = wide.iloc[n_base:]
     vmax = float(np.nanmax(topical.to_numpy())) if topical.size else None
-    ax = new_axes(ax, figsize=(min(2.6 + 1.2 * len(docs), 9), 0.3 * len(themes) + 2.0))
+    # Drawn near its printed size (at most 95 mm tall), so its labels stay legible on paper.
+    ax = new_axes(ax, figsize=(min(2.8 + 1.0 * len(docs), 8), 0.22 * len(themes) + 1.7))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=fmt, annot_kws={"fontsize": 8},
                 linewidths=0.5, linecolor="white", vmin=0, vmax=vmax or None,
                 cbar_kws={"label": "Matches per 1,000 words" if value == "per_1k_words" else value,
                           "shrink": 0.7})
-    ax.set_yticklabels([_wrap(t + (" (shared)" if t in base else "")) for t in themes],
-                       rotation=0, fontsize=8.5)
+    ax.set_yticklabels([_wrap(t + (" (shared)" if t in base else ""), 44) for t in themes],
+                       rotation=0, fontsize=8)
     doc_axis(ax, "x", [_name(d, labels, width=80) for d in docs], "Document", width=16)
     if n_base and n_base < len(themes):
         ax.axhline(n_base, color="0.2", lw=1.6)
