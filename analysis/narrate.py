@@ -87,6 +87,9 @@ def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | No
     styler = styler.set_table_styles([
         {"selector": f"th.col_heading.col{i}", "props": [("text-align", "right" if c in numeric else "left")]}
         for i, c in enumerate(frame.columns)], overwrite=False)
+    # A column name such as "restated_within" may break after its underscores, so a wide
+    # table fits the printed page without breaking a word in the middle.
+    styler = styler.format_index(lambda c: html.escape(str(c)).replace("_", "_<wbr>"), axis=1, escape=None)
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler.set_table_attributes('class="report-table"')
@@ -225,7 +228,13 @@ def hover(styler, column: str, titles):
 _ITABLES_LOADED = False
 
 
-def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2):
+def highlighted(texts, spans) -> list[str]:
+    """:func:`highlight` for a column: one escaped, ``<mark>``-ed HTML string per text."""
+    return [highlight(str(t), s if isinstance(s, (list, tuple)) else []) for t, s in zip(texts, spans)]
+
+
+def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2,
+               html_columns=()):
     """Every row of `frame` as a searchable, sortable table, collapsed by default.
 
     On screen the table is an ``itables`` DataTable inside a closed
@@ -233,7 +242,11 @@ def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2
     so the report requests nothing from the network. In print, where a
     DataTable shows nothing useful, the first `top` rows appear instead, with a
     note naming the HTML report and `csv_name` as the places of the full table.
-    Cell text is escaped: corpus text shows as text.
+    Cell text is escaped: corpus text shows as text. Columns named in
+    `html_columns` hold HTML that is already safe (e.g. from :func:`highlighted`,
+    which escapes the text before marking it) and are shown as such; every
+    other cell is escaped here. The search box searches what is shown, so the
+    ``<mark>`` tags do not get in the way of a search.
 
     Parameters
     ----------
@@ -246,6 +259,8 @@ def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2
         Rows shown in print.
     digits : int
         Decimals shown for float columns.
+    html_columns : sequence of str
+        Columns of safe HTML, shown unescaped.
 
     Returns
     -------
@@ -263,15 +278,23 @@ def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2
         bundle = generate_init_offline_itables_html(options.dt_bundle)
         _ITABLES_LOADED = True
     shown = frame.round(digits) if len(frame.select_dtypes("float").columns) else frame
+    html_columns = [c for c in html_columns if c in frame.columns]
+    if html_columns:  # then DataTables inserts every cell as HTML: escape the others here
+        shown = shown.assign(**{c: shown[c].map(lambda v: v if pd.isna(v) else html.escape(str(v), quote=False))
+                                for c in shown.select_dtypes(exclude="number").columns
+                                if c not in html_columns})
     table_id = "evidence-" + re.sub(r"[^A-Za-z0-9]+", "-", csv_name).strip("-")
     interactive = to_html_datatable(shown.reset_index(drop=True), connected=False, table_id=table_id,
-                                    showIndex=False, allow_html=False, classes="display compact",
+                                    showIndex=False, allow_html=bool(html_columns), classes="display compact",
                                     maxBytes=0, lengthMenu=[10, 25, 100, -1], pageLength=10,
                                     layout={"topStart": "pageLength", "topEnd": "search",
                                             "bottomStart": "info", "bottomEnd": "paging"})
     cap, n = html.escape(caption), len(frame)
     link = f'<a href="data/{html.escape(csv_name)}"><code>{html.escape(csv_name)}</code></a>'
-    head = table(frame, caption=None, digits=digits, max_rows=top).to_html()
+    head = table(frame, caption=None, digits=digits, max_rows=top)
+    if html_columns:
+        head = head.format(str, subset=html_columns, escape=None)
+    head = head.to_html()
     return HTML(
         f'<div class="evidence screen-only">{bundle}<details><summary>{cap}: all {n:,} rows, '
         f'searchable and sortable (also in {link})</summary>{interactive}</details></div>'

@@ -102,6 +102,41 @@ def csvs_named(nb, available: set[str]) -> list[str]:
     return list(found)
 
 
+def key_findings(data: Path, name: str = "summary_findings.csv") -> list[tuple[str, list[str]]]:
+    """The summary's key findings as ``(title, [statement, ...])``, read from the data folder.
+
+    ``summary_findings.csv`` holds the findings notebook 00 leads with, written
+    by the same run as the reports; they are grouped under the summary's item
+    titles (:data:`analysis.summary.SUMMARY_ITEMS`) in the summary's order.
+    Empty when the file is missing or holds no finding.
+    """
+    import csv
+
+    from .summary import SUMMARY_ITEMS
+
+    path = data / name
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r.get("statement")]
+    out = []
+    for title, keys, _figure in SUMMARY_ITEMS:
+        said = [r["statement"] for k in keys for r in rows
+                if r["key"] == k or (k.endswith(".") and r["key"].startswith(k))]
+        if said:
+            out.append((title, said))
+    return out
+
+
+def _findings_block(items: list[tuple[str, list[str]]], summary: str) -> str:
+    if not items:
+        return ""
+    entries = "".join(f"<li><strong>{html.escape(t)}.</strong> {html.escape(' '.join(said))}</li>"
+                      for t, said in items)
+    return (f'<section class="key-findings"><h2>Key findings</h2><ol>{entries}</ol>'
+            f'<p class="links">Each with its evidence and figure in {summary}.</p></section>')
+
+
 def _link(href: str, text: str, exists: bool = True) -> str:
     if not exists:
         return f'<span class="missing">{html.escape(text)}</span>'
@@ -143,6 +178,9 @@ def render_index(executed: list[Path], out: Path, data_dir: str = "data") -> str
             + (f' · parameters digest <code>{html.escape(stamp["params_digest"])}</code>'
                if stamp.get("params_digest") else ""))
     title = f"Reports on {corpus}" if corpus else "Reports"
+    summary = next((p.stem for p in sorted(executed) if p.stem.startswith("00")), "00-summary")
+    findings = _findings_block(key_findings(data), _link(f"{summary}.html", "the summary",
+                                                         (out / f"{summary}.html").exists()))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -163,6 +201,11 @@ def render_index(executed: list[Path], out: Path, data_dir: str = "data") -> str
   .label {{ color: #57606a; }}
   .missing {{ color: #8c959f; text-decoration: line-through; }}
   a {{ color: #0b5cad; }}
+  .key-findings {{ background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .2rem 1.2rem .8rem;
+                   margin: 1rem 0 1.5rem; }}
+  .key-findings h2 {{ font-size: 1.2rem; margin: .8rem 0 .4rem; }}
+  .key-findings ol {{ padding-left: 1.3rem; margin: 0 0 .5rem; }}
+  .key-findings li {{ margin-bottom: .4rem; }}
   footer {{ border-top: 1px solid #d0d7de; margin-top: 1.5rem; padding-top: .6rem; font-size: 13px; color: #57606a; }}
 </style>
 </head>
@@ -170,6 +213,7 @@ def render_index(executed: list[Path], out: Path, data_dir: str = "data") -> str
 <main>
 <h1>{html.escape(title)}</h1>
 <p class="meta">{meta}</p>
+{findings}
 <ol class="reports">
 {chr(10).join(rows)}
 </ol>

@@ -33,7 +33,7 @@ from IPython.display import display
 
 from analysis import corpus_from_params, load_params
 from analysis.findings.digest import digest_settings
-from analysis.narrate import esc, md, table, warnings_note
+from analysis.narrate import esc, md, searchable, table, warnings_note
 from analysis.plots.cross import (plot_digest_words, plot_restated_by, plot_theme_novelty,
                                   plot_theme_sharing)
 from analysis.plots.redundancy import plot_novelty
@@ -129,6 +129,12 @@ for (topic, label), g in digest.groupby(["topic", "topic_label"], sort=True):
         cols = show[["text", "kind", "places"]].rename(columns={"text": "point", "kind": "how often",
                                                                 "places": "where (document § section (sentence))"})
         display(table(cols))
+points = digest.sort_values("first_order")
+display(searchable(points[["point", "topic_label", "text", "times_made", "documents", "places"]].rename(
+    columns={"topic_label": "topic", "times_made": "times made", "documents": "document(s)",
+             "places": "sentences it stands for (document § section (sentence))"}),
+    caption="Every point of the digest, in reading order, with its topic and the sentences it stands for",
+    csv_name="digest.csv"))
 
 # %% [markdown]
 # ## What only each document says

@@ -37,7 +37,7 @@ from IPython.display import display
 from analysis import corpus_from_params, load_params
 from analysis.findings.redundancy import redundancy_findings, verification_table
 from analysis.labels import document_labels, label_map
-from analysis.narrate import esc, md, searchable, side_by_side, table, warnings_note
+from analysis.narrate import esc, highlighted, md, searchable, side_by_side, table, warnings_note
 from analysis.plots.redundancy import (plot_doc_matrix, plot_layers, plot_novelty, plot_scores_by_label,
                                        plot_verification)
 from analysis.plots.style import apply_style
@@ -116,11 +116,16 @@ else:
     display(side_by_side(related, meta=("match", "scores", "where"), headers=("Sentence A", "Sentence B"),
                          caption="Table 2. Closest related pairs (themes revisited, not counted as repetition)"))
 if len(det.pairs_):
-    every = named(det.pairs_, "a_doc", "b_doc")
+    # Every pair, strongest first, with the content words its two sentences share marked on both sides.
+    every = named(evidence(det.pairs_, n=len(det.pairs_), kinds=det.pairs_["kind"].unique()), "a_doc", "b_doc")
+    every = every.assign(a_text=highlighted(every["a_text"], every["a_spans"]),
+                         b_text=highlighted(every["b_text"], every["b_spans"]))
     display(searchable(every[["tier", "kind", "p_same", "a_doc", "a_text", "b_doc", "b_text"]]
                        .rename(columns={"p_same": "verifier score", "a_doc": "document A", "a_text": "sentence A",
                                         "b_doc": "document B", "b_text": "sentence B"}),
-                       caption="Every matched sentence pair behind Tables 1 and 2", csv_name="sentence_pairs.csv"))
+                       caption="Every matched sentence pair behind Tables 1 and 2, shared content words "
+                               "highlighted", csv_name="sentence_pairs.csv",
+                       html_columns=("sentence A", "sentence B")))
 
 # %% [markdown]
 # ## Document by document

@@ -123,3 +123,45 @@ def test_searchable_is_collapsed_offline_escaped_and_has_a_print_head():
     head = page.split('<div class="evidence print-only">', 1)[1]
     assert "the first 5 of 30 rows" in head and "row 3" in head and "row 4" not in head
     assert page.count('id="evidence-theme-matches-csv"') == 1
+
+
+def test_searchable_marks_shared_words_on_safe_text_and_escapes_the_rest():
+    import json
+    import re
+
+    import pandas as pd
+
+    from analysis.narrate import highlighted, searchable
+
+    a = "Peace <script>alert(1)</script> holds"
+    b = "[x](javascript:alert(1)) <img src=x onerror=alert(1)> peace"
+    marked = highlighted([a, b], [[(0, 5), (a.index("holds"), len(a))], [(b.index("peace"), len(b))]])
+    assert marked[0] == "<mark>Peace</mark> &lt;script&gt;alert(1)&lt;/script&gt; <mark>holds</mark>"
+    assert marked[1].endswith("&lt;img src=x onerror=alert(1)&gt; <mark>peace</mark>")
+    frame = pd.DataFrame({"document": ["<b>A</b>", "B"], "sentence A": marked, "score": [0.5, 0.25]})
+    page = searchable(frame, "Pairs", "sentence_pairs.csv", html_columns=("sentence A",)).data
+    data = json.loads(json.loads(re.search(r'"data_json": ("(?:[^"\\]|\\.)*")', page).group(1)))
+    assert data[0][:2] == ["&lt;b&gt;A&lt;/b&gt;", marked[0]]  # the marks stay, the other column is escaped
+    head = page.split('<div class="evidence print-only">', 1)[1]
+    assert marked[0] in head and "&lt;b&gt;A&lt;/b&gt;" in head
+    assert "<script>" not in head
+    assert "<img" not in page and "<b>A" not in page
+
+
+def test_index_leads_with_the_summary_findings_escaped(tmp_path):
+    executed = tmp_path / ".executed"
+    executed.mkdir()
+    nbformat.write(_nb(new_markdown_cell("# Summary")), executed / "00-summary.ipynb")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "summary_findings.csv").write_text(
+        "key,statement\n"
+        'redundancy.restated,"4 of 761 sentences <b>restate</b>."\n'
+        "themes.baseline.peace,Peace is mentioned 290 times.\n"
+        "themes.other,Not a key finding.\n", encoding="utf-8")
+    page = render_index(sorted(executed.glob("*.ipynb")), tmp_path)
+    block = page.split('<section class="key-findings">', 1)[1].split("</section>", 1)[0]
+    assert block.index("What the essays share") < block.index("Peace is mentioned 290") \
+        < block.index("Few claims are repeated") < block.index("4 of 761 sentences &lt;b&gt;restate")
+    assert "Not a key finding" not in page and page.index("<section class=\"key-findings\">") < page.index("<ol class=\"reports\">")
+    (tmp_path / "data" / "summary_findings.csv").unlink()
+    assert "<section class=\"key-findings\">" not in render_index(sorted(executed.glob("*.ipynb")), tmp_path)

@@ -219,3 +219,36 @@ def test_no_page_but_the_last_is_more_than_half_empty(site, tmp_path):
         half_empty = [n for n, f in enumerate(fills, 1) if 1 < n < len(fills) and f < 0.5]
         assert not half_empty, f"{pdf.name}: pages {half_empty} are more than half empty " \
                                f"(fills {[round(f, 2) for f in fills]})"
+
+
+def test_pairs_table_marks_shared_words_on_both_sides_and_still_searches(site):
+    """Report 04's table of every matched pair highlights both sentences; a search finds a marked sentence."""
+    from playwright.sync_api import sync_playwright
+
+    page_file = site / "04-redundancy.html"
+    if "evidence-sentence-pairs-csv" not in page_file.read_text(encoding="utf-8"):
+        pytest.skip("no matched sentence pairs in this corpus")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            table = page.locator("table#evidence-sentence-pairs-csv")
+            heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+            a, b = heads.index("sentence A"), heads.index("sentence B")
+            rows = table.locator("tbody tr")
+            marked = [(rows.nth(i).locator("td").nth(a).locator("mark").count(),
+                       rows.nth(i).locator("td").nth(b).locator("mark").count()) for i in range(rows.count())]
+            assert any(x and y for x, y in marked), "no row has shared words marked on both sides"
+            assert page.locator("table#evidence-sentence-pairs-csv mark script, "
+                                "table#evidence-sentence-pairs-csv mark img").count() == 0
+            row = next(i for i, (x, y) in enumerate(marked) if x and y)
+            sentence = rows.nth(row).locator("td").nth(b).inner_text().strip()
+            box = page.locator("div.dt-container", has=table).locator("div.dt-search input")
+            box.fill(sentence)  # the whole sentence, across its <mark> boundaries
+            page.wait_for_timeout(300)
+            assert rows.count() >= 1 and sentence in [
+                rows.nth(i).locator("td").nth(b).inner_text().strip() for i in range(rows.count())]
+        finally:
+            browser.close()

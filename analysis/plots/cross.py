@@ -10,7 +10,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.patches import Patch, Rectangle
 
-from .style import SEQUENTIAL, finish, new_axes
+from .style import SEQUENTIAL, doc_axis, finish, new_axes
 
 
 def plot_restated_by(frame, key: str = "theme", ax=None, title: str | None = None, label: str | None = None):
@@ -25,7 +25,7 @@ def plot_restated_by(frame, key: str = "theme", ax=None, title: str | None = Non
     """
     f = frame.sort_values(["restated_share", "related_share"], ascending=False)
     n = len(f)
-    ax = new_axes(ax, figsize=(8, 0.34 * n + 1.8))
+    ax = new_axes(ax, figsize=(8, 0.17 * n + 1.5))
     y = np.arange(n)
     pal = sns.color_palette()
     ax.barh(y - 0.2, f["restated_share"], height=0.4, color=pal[3], label="restated (same point)")
@@ -57,7 +57,7 @@ def plot_theme_novelty(novelty, ax=None, value: str = "share_of_theme"):
     """
     grid = novelty.pivot(index="theme", columns="doc_label", values=value).fillna(0)
     grid = grid.loc[grid.max(axis=1).sort_values(ascending=False).index]
-    ax = new_axes(ax, figsize=(min(2.6 + 1.3 * grid.shape[1], 10), 0.4 * len(grid) + 2.0))
+    ax = new_axes(ax, figsize=(min(2.8 + 1.0 * grid.shape[1], 8), 0.18 * len(grid) + 1.7))
     sns.heatmap(grid, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=".0%", vmin=0, vmax=1, linewidths=0.5,
                 annot_kws={"fontsize": 8}, cbar_kws={"label": "share of the theme's new words"})
     top = novelty[novelty["top"].astype(bool)]
@@ -66,8 +66,8 @@ def plot_theme_novelty(novelty, ax=None, value: str = "share_of_theme"):
         if r.theme in rows and r.doc_label in cols:
             ax.add_patch(Rectangle(
                 (cols.index(r.doc_label), rows.index(r.theme)), 1, 1, fill=False, lw=2, ec="black"))
-    ax.set_xticks(ax.get_xticks(), ax.get_xticklabels(), rotation=30, ha="right")
-    return finish(ax, "Who brings the new material on each theme", "Document", "Theme")
+    doc_axis(ax, "x", cols, "Document")
+    return finish(ax, "Who brings the new material on each theme", None, "Theme")
 
 
 def plot_theme_sharing(sharing, ax=None, own_share: float | None = None):

@@ -6,8 +6,9 @@ import textwrap
 
 import numpy as np
 import seaborn as sns
+from matplotlib.ticker import PercentFormatter
 
-from .style import SEQUENTIAL, finish, new_axes, short_label
+from .style import SEQUENTIAL, doc_axis, finish, heatmap_size, new_axes, short_label
 
 
 def _name(doc_id, labels):
@@ -24,15 +25,15 @@ def plot_doc_matrix(doc_overlap, value: str = "restated_share", ax=None, title=N
     """
     grid = doc_overlap.pivot(index="doc_a", columns="doc_b", values=value)
     n = len(grid)
-    ax = new_axes(ax, figsize=(1.3 * n + 3, 1.0 * n + 1.8))
-    sns.heatmap(grid, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=fmt, cbar=True, square=False,
-                linewidths=0.5, vmin=0, annot_kws={"fontsize": 9},
-                xticklabels=[_name(c, labels) for c in grid.columns],
-                yticklabels=[_name(c, labels) for c in grid.index])
-    ax.tick_params(axis="x", rotation=30)
-    ax.tick_params(axis="y", rotation=0)
+    ax = new_axes(ax, figsize=heatmap_size(n, n, col=1.25, row=0.75, extra=(3.5, 2.2)))
+    sns.heatmap(grid, ax=ax, cmap=SEQUENTIAL, annot=n <= 15, fmt=fmt, cbar=True, square=False,
+                linewidths=0.5 if n <= 40 else 0, vmin=0, annot_kws={"fontsize": 9},
+                cbar_kws={"label": "Share of the row document's sentences",
+                          **({"format": PercentFormatter(1.0)} if fmt.endswith("%") else {})})
+    doc_axis(ax, "x", [_name(c, labels) for c in grid.columns], "Point first made in (document)")
+    doc_axis(ax, "y", [_name(c, labels) for c in grid.index], "Sentences of (document)", width=24)
     return finish(ax, title or "Share of sentences restating a point first made in another document",
-                  "Point first made in", "Sentences of")
+                  None, None)
 
 
 def plot_novelty(novelty, ax=None, labels: dict | None = None):

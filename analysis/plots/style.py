@@ -54,3 +54,44 @@ def finish(ax, title: str, xlabel: str | None, ylabel: str | None):
 def short_label(doc_id: str, width: int = 14) -> str:
     """Shorten a long document id for tick labels."""
     return doc_id if len(doc_id) <= width else doc_id[: width - 1] + "…"
+
+
+#: More documents than this and a heatmap names none of them on its axis (the labels would overlap).
+MAX_DOC_LABELS = 40
+
+
+def wrap_label(label: str, width: int = 18) -> str:
+    """`label` broken onto lines of at most `width` characters, never cut short."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)) or str(label)
+
+
+def doc_axis(ax, axis: str, names, title: str, width: int = 18, max_labels: int = MAX_DOC_LABELS) -> None:
+    """Name the documents of a heatmap axis (``"x"`` or ``"y"``) and give the axis its title.
+
+    Each cell's tick carries the whole readable label, wrapped onto lines (and
+    slanted on the x axis); with more than `max_labels` documents the ticks are
+    left unlabelled and the axis title says so.
+    """
+    names = list(names)
+    ticks = [i + 0.5 for i in range(len(names))]  # heatmap cells are centred on i + 0.5
+    if len(names) > max_labels:
+        labels, title = [], f"{title} ({len(names):,}: too many to name; see document_labels.csv)"
+        ticks = []
+    else:
+        labels = [wrap_label(n, width) for n in names]
+    if axis == "x":
+        ax.set_xticks(ticks, labels, rotation=30 if labels else 0, ha="right", rotation_mode="anchor",
+                      fontsize=8)
+        ax.set_xlabel(title)
+    else:
+        ax.set_yticks(ticks, labels, rotation=0, fontsize=8, va="center")
+        ax.set_ylabel(title)
+
+
+def heatmap_size(n_cols: int, n_rows: int, col: float = 1.2, row: float = 0.45, extra=(3.0, 2.4),
+                 max_size=(10.0, 9.0)) -> tuple[float, float]:
+    """A heatmap's figure size in inches, growing with its cells up to `max_size`."""
+    return (min(extra[0] + col * min(n_cols, MAX_DOC_LABELS), max_size[0]),
+            min(extra[1] + row * min(n_rows, MAX_DOC_LABELS), max_size[1]))

@@ -12,7 +12,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.patches import Rectangle
 
-from .style import DIVERGING, SEQUENTIAL, finish, new_axes, short_label
+from .style import DIVERGING, SEQUENTIAL, doc_axis, finish, new_axes, short_label
 
 
 def _wrap(label: str, width: int = 28) -> str:
@@ -54,15 +54,15 @@ def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = 
     n_base = sum(t in base for t in themes)
     topical = wide.iloc[n_base:]
     vmax = float(np.nanmax(topical.to_numpy())) if topical.size else None
-    ax = new_axes(ax, figsize=(min(2.6 + 1.3 * len(docs), 10), 0.42 * len(themes) + 2.2))
+    # Drawn near its printed size (at most 95 mm tall), so its labels stay legible on paper.
+    ax = new_axes(ax, figsize=(min(2.8 + 1.0 * len(docs), 8), 0.22 * len(themes) + 1.7))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, annot=True, fmt=fmt, annot_kws={"fontsize": 8},
                 linewidths=0.5, linecolor="white", vmin=0, vmax=vmax or None,
                 cbar_kws={"label": "Matches per 1,000 words" if value == "per_1k_words" else value,
                           "shrink": 0.7})
-    ax.set_yticklabels([_wrap(t + (" (shared)" if t in base else "")) for t in themes],
-                       rotation=0, fontsize=8.5)
-    ax.set_xticklabels([_wrap(_name(d, labels), 16) for d in docs], rotation=30, ha="right",
-                       fontsize=8.5)
+    ax.set_yticklabels([_wrap(t + (" (shared)" if t in base else ""), 44) for t in themes],
+                       rotation=0, fontsize=8)
+    doc_axis(ax, "x", [_name(d, labels, width=80) for d in docs], "Document", width=16)
     if n_base and n_base < len(themes):
         ax.axhline(n_base, color="0.2", lw=1.6)
     for d, t in (highlight or []):
@@ -70,7 +70,7 @@ def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = 
             ax.add_patch(Rectangle((docs.index(d), themes.index(t)), 1, 1, fill=False,
                                    edgecolor="#d55e00", lw=2.2, clip_on=False))
     ax.grid(False)
-    return finish(ax, "Theme rates by document", "Document", "Theme")
+    return finish(ax, "Theme rates by document", None, "Theme")
 
 
 def plot_dispersion(matches, themes=None, docs=None, ax=None, labels: dict | None = None):

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
-from .style import SEQUENTIAL, finish, new_axes, short_label
+from .style import SEQUENTIAL, doc_axis, finish, heatmap_size, new_axes, short_label
 
 
 def _doc_names(frame, id_col: str = "doc_id", label_col: str = "doc_label") -> dict[str, str]:
@@ -79,14 +79,15 @@ def plot_doc_topics(doc_topics, ax=None):
     names = _doc_names(doc_topics)
     wide = doc_topics.pivot(index="doc_id", columns="topic", values="share")
     wide = wide.reindex(list(names))
-    wide.index = [short_label(names[d], 36) for d in wide.index]
+    docs = [names[d] for d in wide.index]
     wide.columns = _topic_names(doc_topics)
-    ax = new_axes(ax, figsize=(1.1 * wide.shape[1] + 3.5, 0.45 * len(wide) + 2.6))
+    ax = new_axes(ax, figsize=heatmap_size(wide.shape[1], len(wide), col=1.1, row=0.5, extra=(4.0, 2.6)))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=max(0.5, float(wide.max().max())),
                 annot=len(wide) <= 30, fmt=".0%", cbar_kws={"label": "Share of the document"},
-                linewidths=0.5)
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right", fontsize=8)
-    return finish(ax, "Topic shares of each document", "Topic", "Document")
+                linewidths=0.5 if len(wide) <= 40 else 0)
+    ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right", rotation_mode="anchor", fontsize=8)
+    doc_axis(ax, "y", docs, "Document", width=28)
+    return finish(ax, "Topic shares of each document", "Topic", None)
 
 
 def plot_topic_flow(section_topics, ncols: int = 1):
@@ -224,13 +225,12 @@ def plot_doc_similarity(doc_similarity, ax=None):
     wide = wide.reindex(index=ids, columns=ids)
     for d in ids:
         wide.loc[d, d] = 1.0
-    wide.index = [short_label(names[d], 36) for d in ids]
-    wide.columns = [short_label(names[d], 36) for d in ids]
-    ax = new_axes(ax, figsize=(0.8 * len(ids) + 3.5, 0.6 * len(ids) + 2.2))
+    ax = new_axes(ax, figsize=heatmap_size(len(ids), len(ids), col=1.0, row=0.6, extra=(4.0, 2.4)))
     sns.heatmap(wide, ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=1, annot=len(ids) <= 15, fmt=".2f",
-                cbar_kws={"label": "Cosine similarity"}, linewidths=0.5)
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right", fontsize=8)
-    return finish(ax, "How alike the documents are in topic space", "Document", "Document")
+                cbar_kws={"label": "Cosine similarity"}, linewidths=0.5 if len(ids) <= 40 else 0)
+    doc_axis(ax, "x", [names[d] for d in ids], "Document")
+    doc_axis(ax, "y", [names[d] for d in ids], "Document", width=28)
+    return finish(ax, "How alike the documents are in topic space", None, None)
 
 
 def plot_topic_mass(topic_mass, ax=None):
