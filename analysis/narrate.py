@@ -234,7 +234,7 @@ def highlighted(texts, spans) -> list[str]:
 
 
 def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2,
-               html_columns=()):
+               html_columns=(), max_rows: int | None = None, total: int | None = None):
     """Every row of `frame` as a searchable, sortable table, collapsed by default.
 
     On screen the table is an ``itables`` DataTable inside a closed
@@ -261,6 +261,13 @@ def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2
         Decimals shown for float columns.
     html_columns : sequence of str
         Columns of safe HTML, shown unescaped.
+    max_rows : int, optional
+        Rows embedded in the page at most (``report.evidence_rows``): a large
+        corpus would otherwise make the HTML as large as the CSV. The caller
+        orders `frame` so that its first rows are the ones worth reading.
+    total : int, optional
+        Rows of the full table when `frame` is already cut (default
+        ``len(frame)``); the captions say how many of them are shown.
 
     Returns
     -------
@@ -277,6 +284,9 @@ def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2
 
         bundle = generate_init_offline_itables_html(options.dt_bundle)
         _ITABLES_LOADED = True
+    n = max(len(frame), total or 0)
+    if max_rows is not None and len(frame) > max_rows:
+        frame = frame.head(max_rows)
     shown = frame.round(digits) if len(frame.select_dtypes("float").columns) else frame
     html_columns = [c for c in html_columns if c in frame.columns]
     if html_columns:  # then DataTables inserts every cell as HTML: escape the others here
@@ -289,15 +299,17 @@ def searchable(frame, caption: str, csv_name: str, top: int = 8, digits: int = 2
                                     maxBytes=0, lengthMenu=[10, 25, 100, -1], pageLength=10,
                                     layout={"topStart": "pageLength", "topEnd": "search",
                                             "bottomStart": "info", "bottomEnd": "paging"})
-    cap, n = html.escape(caption), len(frame)
+    cap = html.escape(caption)
+    extent = (f"all {n:,} rows" if len(frame) == n else f"the first {len(frame):,} of {n:,} rows "
+              f"(<code>report.evidence_rows</code>)")
     link = f'<a href="data/{html.escape(csv_name)}"><code>{html.escape(csv_name)}</code></a>'
     head = table(frame, caption=None, digits=digits, max_rows=top)
     if html_columns:
         head = head.format(str, subset=html_columns, escape=None)
     head = head.to_html()
     return HTML(
-        f'<div class="evidence screen-only">{bundle}<details><summary>{cap}: all {n:,} rows, '
-        f'searchable and sortable (also in {link})</summary>{interactive}</details></div>'
+        f'<div class="evidence screen-only">{bundle}<details><summary>{cap}: {extent}, '
+        f'searchable and sortable (all {n:,} in {link})</summary>{interactive}</details></div>'
         f'<div class="evidence print-only"><p class="evidence-caption">{cap}: the first {min(top, n)} '
-        f'of {n:,} rows. The full table can be searched in the HTML report and is in '
+        f'of {n:,} rows. The HTML report can search {extent}; the full table is in '
         f'<code>data/{html.escape(csv_name)}</code>.</p>{head}</div>')

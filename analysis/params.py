@@ -284,6 +284,13 @@ class DigestParams(Section):
     cross: CrossParams = Field(default_factory=CrossParams)
 
 
+class ReportParams(Section):
+    """``report:`` how the rendered reports show their evidence tables."""
+
+    evidence_rows: Int = Field(5000, ge=1, description="rows a searchable evidence table embeds in "
+                               "the HTML at most, strongest first (the CSV keeps every row)")
+
+
 class Params(Section):
     """The whole parameter file."""
 
@@ -295,6 +302,7 @@ class Params(Section):
     topics: TopicsParams = Field(default_factory=TopicsParams)
     redundancy: RedundancyParams = Field(default_factory=RedundancyParams)
     digest: DigestParams = Field(default_factory=DigestParams)
+    report: ReportParams = Field(default_factory=ReportParams)
 
     @model_validator(mode="before")
     @classmethod

@@ -134,7 +134,7 @@ display(searchable(points[["point", "topic_label", "text", "times_made", "docume
     columns={"topic_label": "topic", "times_made": "times made", "documents": "document(s)",
              "places": "sentences it stands for (document § section (sentence))"}),
     caption="Every point of the digest, in reading order, with its topic and the sentences it stands for",
-    csv_name="digest.csv"))
+    csv_name="digest.csv", max_rows=params["report"]["evidence_rows"]))
 
 # %% [markdown]
 # ## What only each document says

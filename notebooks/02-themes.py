@@ -176,7 +176,8 @@ else:
 if len(matches):
     every = matches.assign(document=matches.doc_id.map(labels))
     display(searchable(every[["document", "theme", "term", "left", "text", "right", "heading"]],
-                       caption="Table 4. Every match in context", csv_name="theme_matches.csv"))
+                       caption="Table 4. Every match in context", csv_name="theme_matches.csv",
+                       max_rows=params["report"]["evidence_rows"]))
 
 # %% [markdown]
 # ## What this means

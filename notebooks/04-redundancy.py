@@ -117,7 +117,8 @@ else:
                          caption="Table 2. Closest related pairs (themes revisited, not counted as repetition)"))
 if len(det.pairs_):
     # Every pair, strongest first, with the content words its two sentences share marked on both sides.
-    every = named(evidence(det.pairs_, n=len(det.pairs_), kinds=det.pairs_["kind"].unique()), "a_doc", "b_doc")
+    every = named(evidence(det.pairs_, n=params["report"]["evidence_rows"], kinds=det.pairs_["kind"].unique()),
+                  "a_doc", "b_doc")
     every = every.assign(a_text=highlighted(every["a_text"], every["a_spans"]),
                          b_text=highlighted(every["b_text"], every["b_spans"]))
     display(searchable(every[["tier", "kind", "p_same", "a_doc", "a_text", "b_doc", "b_text"]]
@@ -125,7 +126,7 @@ if len(det.pairs_):
                                         "b_doc": "document B", "b_text": "sentence B"}),
                        caption="Every matched sentence pair behind Tables 1 and 2, shared content words "
                                "highlighted", csv_name="sentence_pairs.csv",
-                       html_columns=("sentence A", "sentence B")))
+                       html_columns=("sentence A", "sentence B"), total=len(det.pairs_)))
 
 # %% [markdown]
 # ## Document by document

@@ -125,6 +125,20 @@ def test_searchable_is_collapsed_offline_escaped_and_has_a_print_head():
     assert page.count('id="evidence-theme-matches-csv"') == 1
 
 
+def test_searchable_embeds_at_most_max_rows_and_says_how_many_there_are():
+    import pandas as pd
+
+    from analysis.narrate import searchable
+
+    frame = pd.DataFrame({"text": [f"row {i:03d}" for i in range(120)]})
+    page = searchable(frame, "Table 9", "sentence_pairs.csv", top=3, max_rows=50, total=900).data
+    assert "the first 50 of 900 rows" in page and "all 900 in" in page
+    assert "row 049" in page and "row 050" not in page  # rows past the cap are not embedded
+    assert "the first 3 of 900 rows" in page.split('<div class="evidence print-only">', 1)[1]
+    small = searchable(frame.head(20), "Table 9", "sentence_pairs.csv", max_rows=50).data
+    assert "all 20 rows" in small
+
+
 def test_searchable_marks_shared_words_on_safe_text_and_escapes_the_rest():
     import json
     import re
