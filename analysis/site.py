@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 _CSV_NAME = re.compile(r"[A-Za-z0-9_.-]+\.csv\b")
+_ANSWER_HEADINGS = ("short answer", "what the corpus argues")
 _SHORT = re.compile(r"^\s*\**\s*short answer\s*[.:]?\s*\**\s*[.:]?\s*", re.I)
 
 
@@ -44,8 +45,8 @@ def one_line_answer(nb, limit: int = 320) -> str:
     """A report's answer in a line: its "short answer" if it has one, else its first paragraph.
 
     The paragraph starting "Short answer." wins; then the first paragraph
-    under a heading that says "short answer"; then the first paragraph under
-    the title. Long answers are cut at a sentence end within `limit` characters.
+    under a heading that says "short answer" or "what the corpus argues" (the
+    summary's answer); then the first paragraph under the title. Long answers are cut at a sentence end within `limit` characters.
     """
     paragraphs = [p.strip() for chunk in _chunks(nb) for p in re.split(r"\n\s*\n", chunk) if p.strip()]
     answer = ""
@@ -55,7 +56,7 @@ def one_line_answer(nb, limit: int = 320) -> str:
             break
     if not answer:
         for i, p in enumerate(paragraphs):
-            if p.startswith("#") and "short answer" in p.lower():
+            if p.startswith("#") and any(h in p.lower() for h in _ANSWER_HEADINGS):
                 answer = next((q for q in paragraphs[i + 1:] if not q.startswith("#")), "")
                 break
     if not answer:

@@ -72,6 +72,9 @@ def test_one_line_answer_prefers_the_short_answer():
     nb = _nb(new_markdown_cell("# T\n\nIntro."), new_markdown_cell("## The short answer"),
              _md_output("Most points are made once."))
     assert one_line_answer(nb) == "Most points are made once."
+    summary = _nb(new_markdown_cell("# Summary\n\n*What do these documents argue?*"),
+                  new_markdown_cell("## What the corpus argues"), _md_output("They argue for local ownership."))
+    assert one_line_answer(summary) == "They argue for local ownership."
     long = _nb(new_markdown_cell("# T\n\n" + "A sentence here. " * 40))
     assert len(one_line_answer(long, limit=100)) <= 100
 
