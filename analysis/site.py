@@ -14,16 +14,20 @@ import re
 from pathlib import Path
 
 _CSV_NAME = re.compile(r"[A-Za-z0-9_.-]+\.csv\b")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 _ANSWER_HEADINGS = ("short answer", "what the corpus argues")
 _SHORT = re.compile(r"^\s*\**\s*short answer\s*[.:]?\s*\**\s*[.:]?\s*", re.I)
 
 
 def plain_text(markdown: str) -> str:
-    """Markdown or HTML as one line of plain text (emphasis, links and tags removed)."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    """Markdown or HTML as one line of plain text (emphasis, links, tags and escapes removed)."""
+    # An escaped character (\- or \*) is literal: park it so the emphasis rules leave it alone.
+    text = _MD_ESCAPE.sub(lambda m: f"\ue000{ord(m.group(1))}\ue001", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", "", text)
     text = re.sub(r"(\*\*|__|\*|`)", "", text)
     text = re.sub(r"(?<!\w)_([^_]+)_(?!\w)", r"\1", text)
+    text = re.sub("\ue000(\\d+)\ue001", lambda m: chr(int(m.group(1))), text)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 

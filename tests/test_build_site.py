@@ -75,6 +75,9 @@ def test_one_line_answer_prefers_the_short_answer():
     summary = _nb(new_markdown_cell("# Summary\n\n*What do these documents argue?*"),
                   new_markdown_cell("## What the corpus argues"), _md_output("They argue for local ownership."))
     assert one_line_answer(summary) == "They argue for local ownership."
+    escaped = _nb(new_markdown_cell("# T"), new_markdown_cell("## Short answer"),
+                  _md_output(r"Post\-conflict \*reform\* in C:\files, **not** \<b\>bold\</b\>."))
+    assert one_line_answer(escaped) == "Post-conflict *reform* in C:\\files, not <b>bold</b>."
     long = _nb(new_markdown_cell("# T\n\n" + "A sentence here. " * 40))
     assert len(one_line_answer(long, limit=100)) <= 100
 
