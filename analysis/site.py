@@ -16,7 +16,7 @@ from pathlib import Path
 _CSV_NAME = re.compile(r"[A-Za-z0-9_.-]+\.csv\b")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 _ANSWER_HEADINGS = ("short answer", "what the corpus argues")
-_SHORT = re.compile(r"^\s*\**\s*short answer\s*[.:]?\s*\**\s*[.:]?\s*", re.I)
+_SHORT = re.compile(r"^\s*\**\s*(?:short answer|in short)\s*[.:]?\s*\**\s*[.:]?\s*", re.I)
 
 
 def plain_text(markdown: str) -> str:
@@ -48,7 +48,7 @@ def _chunks(nb) -> list[str]:
 def one_line_answer(nb, limit: int = 320) -> str:
     """A report's answer in a line: its "short answer" if it has one, else its first paragraph.
 
-    The paragraph starting "Short answer." wins; then the first paragraph
+    The paragraph starting "Short answer." (or "In short.") wins; then the first paragraph
     under a heading that says "short answer" or "what the corpus argues" (the
     summary's answer); then the first paragraph under the title. Long answers are cut at a sentence end within `limit` characters.
     """

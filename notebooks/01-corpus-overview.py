@@ -54,7 +54,7 @@ display(md(warnings_note(corpus.warnings)))
 # %%
 has_text = summary["sentences"] > 0
 display(md(
-    f"The corpus holds {plural(summary['documents'], 'document')} with "
+    f"**In short.** The corpus holds {plural(summary['documents'], 'document')} with "
     f"{plural(summary['words'], 'word')} in {plural(summary['sentences'], 'sentence')} "
     f"and {plural(summary['sections'], 'headed section')}. "
     + (" ".join(findings[k].text(escape=esc) for k in ("overview.longest", "overview.shortest")

@@ -72,6 +72,8 @@ def test_one_line_answer_prefers_the_short_answer():
     nb = _nb(new_markdown_cell("# T\n\nIntro."), new_markdown_cell("## The short answer"),
              _md_output("Most points are made once."))
     assert one_line_answer(nb) == "Most points are made once."
+    topics = _nb(new_markdown_cell("# Topics\n\n*What?*"), _md_output("**In short.** Seven topics."))
+    assert one_line_answer(topics) == "Seven topics."
     summary = _nb(new_markdown_cell("# Summary\n\n*What do these documents argue?*"),
                   new_markdown_cell("## What the corpus argues"), _md_output("They argue for local ownership."))
     assert one_line_answer(summary) == "They argue for local ownership."
