@@ -33,9 +33,10 @@ from analysis import corpus_from_params, corpus_summary, document_stats, load_pa
 from analysis.config import PROJECT_ROOT
 from analysis.findings.overview import overview_findings
 from analysis.labels import document_labels, label_map
-from analysis.narrate import esc, hover, join, md, number, plural, table, warnings_note
+from analysis.narrate import esc, hover, join, md, number, plural, searchable, table, warnings_note
 from analysis.plots import (apply_style, plot_document_lengths, plot_section_lengths,
                             plot_sentence_lengths)
+from analysis.plots.style import MAX_DOC_LABELS
 from analysis.stats import outline, section_length_summary, stats_table
 
 params = load_params(params_file)
@@ -46,6 +47,7 @@ doc_labels = document_labels(corpus.documents, params.get("documents"), PROJECT_
 labels = label_map(doc_labels)
 findings = overview_findings(stats.assign(label=stats.doc_id.map(labels)))
 apply_style()
+many_docs = len(corpus.docs) > MAX_DOC_LABELS  # then figures show distributions, not one mark per document
 display(md(warnings_note(corpus.warnings)))
 
 # %% [markdown]
@@ -66,15 +68,20 @@ display(md(
     + "Table 1 names each document by a letter and a short title, the names the reports use; "
     "Table 2 gives the statistics for each document."
 ))
-display(hover(table(doc_labels[["label", "title", "file"]].rename(
-    columns={"label": "Document", "title": "Title", "file": "File"}),
-    caption="Table 1. The documents: the name used in the reports, the title and the file"),
-    "Document", doc_labels.doc_id))
-display(table(stats_table(stats).assign(Document=stats.doc_id.map(labels)),
-              caption="Table 2. Statistics per document", digits=2)
-        # Labels wrap between words, not inside them; a smaller font keeps the table on the page.
-        .set_properties(subset=["Document"], **{"overflow-wrap": "normal"})
-        .set_table_styles([{"selector": "", "props": [("font-size", "7.5pt")]}], overwrite=False))
+key = doc_labels[["label", "title", "file"]].rename(columns={"label": "Document", "title": "Title", "file": "File"})
+per_doc = stats_table(stats).assign(Document=stats.doc_id.map(labels))
+if many_docs:  # a table per document row would run to many pages: searchable, capped, and in the CSVs
+    display(searchable(key, "Table 1. The documents: the name used in the reports, the title and the file",
+                       "document_labels.csv", max_rows=params["report"]["evidence_rows"]))
+    display(searchable(per_doc, "Table 2. Statistics per document", "documents.csv",
+                       max_rows=params["report"]["evidence_rows"]))
+else:
+    display(hover(table(key, caption="Table 1. The documents: the name used in the reports, the title and the file"),
+                  "Document", doc_labels.doc_id))
+    display(table(per_doc, caption="Table 2. Statistics per document", digits=2)
+            # Labels wrap between words, not inside them; a smaller font keeps the table on the page.
+            .set_properties(subset=["Document"], **{"overflow-wrap": "normal"})
+            .set_table_styles([{"selector": "", "props": [("font-size", "7.5pt")]}], overwrite=False))
 display(md(
     "*Words* counts word tokens in sentences (headings excluded). *MATTR* is the moving-average "
     f"type/token ratio over {params['overview']['mattr_window']}-word windows and *MTLD* the "
@@ -88,7 +95,8 @@ display(md(
 ax = plot_document_lengths(stats, labels=labels)
 plt.show()
 display(md(
-    "Figure 1. Words per document. "
+    ("Figure 1. How many documents have each length (too many documents to show one bar each). "
+     if many_docs else "Figure 1. Words per document. ")
     + (f"The longest document is {number(summary['length_ratio'], 2)} times the length of the "
        "shortest." if summary["documents"] > 1 and summary["length_ratio"] == summary["length_ratio"]
        else "With one document there is no length to compare." if summary["documents"] == 1
@@ -104,8 +112,10 @@ if has_text:
     plt.show()
     varied = stats.set_index("doc_id").loc[summary["most_varied"]]
     display(md(
-        f"Figure 2. Words per sentence in each document (box: middle half; whiskers: 1.5 × the "
-        f"interquartile range). Sentences average {number(summary['mean_sentence_words'])} words "
+        ("Figure 2. How many sentences have each length, over all documents. " if many_docs else
+         "Figure 2. Words per sentence in each document (box: middle half; whiskers: 1.5 × the "
+         "interquartile range). ")
+        + f"Sentences average {number(summary['mean_sentence_words'])} words "
         "across the corpus. "
         + (f"Sentence length varies most in {esc(labels[summary['most_varied']])} "
            f"(standard deviation {number(varied.sd_sentence_words)} words). "
@@ -128,7 +138,8 @@ sec = section_length_summary(sections)
 ax = plot_section_lengths(sections, labels=labels, seed=params["seed"])
 plt.show()
 display(md(
-    "Figure 3. Words per section, one dot per section. "
+    ("Figure 3. How many sections have each length, over all documents. " if many_docs else
+     "Figure 3. Words per section, one dot per section. ")
     + (f"Sections run from {plural(int(sec['min_words']), 'word')} to "
        f"{plural(int(sec['max_words']), 'word')}, with a median of "
        f"{number(sec['median_words'], 0)}. "
@@ -143,9 +154,12 @@ display(md(
 # and words under each heading. "(Introduction)" is the text before the first heading.
 
 # %%
-for doc in corpus.docs:
+for doc in corpus.docs[:MAX_DOC_LABELS]:
     frame = outline(corpus, doc.doc_id)
     display(table(frame, caption=f"{labels[doc.doc_id]}: {doc.title}", digits=0))
+if many_docs:
+    display(md(f"The outlines of the first {MAX_DOC_LABELS} of {len(corpus.docs):,} documents; every "
+               "document's sections are in `sections.csv`."))
 
 # %% [markdown]
 # ## What this means

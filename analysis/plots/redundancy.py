@@ -8,7 +8,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 
-from .style import SEQUENTIAL, doc_axis, finish, heatmap_size, new_axes, short_label
+from .style import MAX_DOC_LABELS, SEQUENTIAL, doc_axis, finish, heatmap_size, new_axes, short_label
 
 
 def _name(doc_id, labels):
@@ -37,13 +37,26 @@ def plot_doc_matrix(doc_overlap, value: str = "restated_share", ax=None, title=N
 
 
 def plot_novelty(novelty, ax=None, labels: dict | None = None):
-    """Bars per document: share of sentences that are new points, and share no other document makes."""
+    """Bars per document: share of sentences that are new points, and share no other document makes.
+
+    With more than ``MAX_DOC_LABELS`` documents, histograms of the two shares
+    over the documents instead.
+    """
     n = len(novelty)
-    ax = new_axes(ax, figsize=(8, 0.6 * n + 1.6))
-    y = np.arange(n)
     pal = sns.color_palette()
     new = novelty["novelty"].to_numpy(float)
     unique = (novelty["unique_points"] / novelty["sentences"].clip(lower=1)).to_numpy(float)
+    if n > MAX_DOC_LABELS:
+        ax = new_axes(ax)
+        bins = np.linspace(0, 1, 41)
+        ax.hist(new, bins=bins, color=pal[0], alpha=0.7, label="new points (not restated)")
+        ax.hist(unique, bins=bins, color=pal[2], alpha=0.7, label="points no other document makes")
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.legend(loc="upper left", frameon=True, fontsize=8)
+        return finish(ax, f"What each of the {n:,} documents adds", "Share of the document's sentences",
+                      "Documents")
+    ax = new_axes(ax, figsize=(8, 0.6 * n + 1.6))
+    y = np.arange(n)
     ax.barh(y - 0.2, new, height=0.4, color=pal[0], label="new points (not restated)")
     ax.barh(y + 0.2, unique, height=0.4, color=pal[2], label="points no other document makes")
     for yy, v in zip(y - 0.2, new):

@@ -19,6 +19,10 @@ def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
+#: More documents than this and every theme's matches share one lane in the dispersion plot.
+MAX_LANES = 8
+
+
 def _name(doc_id: str, labels: dict | None, width: int = 14) -> str:
     """A document's readable label, else its id shortened."""
     return labels[doc_id] if labels and doc_id in labels else short_label(doc_id, width)
@@ -73,26 +77,33 @@ def plot_theme_heatmap(counts, value: str = "per_1k_words", ax=None, fmt: str = 
     return finish(ax, "Theme rates by document", None, "Theme")
 
 
-def plot_dispersion(matches, themes=None, docs=None, ax=None, labels: dict | None = None):
+def plot_dispersion(matches, themes=None, docs=None, ax=None, labels: dict | None = None,
+                    max_lanes: int = MAX_LANES):
     """Where each theme occurs: one tick per match at its relative position (0-1).
 
     Themes are rows; within a row each document has its own lane and colour.
-    Draws from :func:`analysis.themes.find_matches` (column ``position``);
-    `labels` (``doc_id -> label``) names the documents in the legend.
+    With more than `max_lanes` documents the lanes would be too thin to see, so
+    each row is one lane holding every document's matches. Draws from
+    :func:`analysis.themes.find_matches` (column ``position``); `labels`
+    (``doc_id -> label``) names the documents in the legend.
     """
     themes = list(themes) if themes is not None else list(dict.fromkeys(matches.theme))
     docs = list(docs) if docs is not None else list(dict.fromkeys(matches.doc_id))
     ax = new_axes(ax, figsize=(8.5, 0.5 * len(themes) + 1.8))
-    colors = sns.color_palette(n_colors=max(len(docs), 1))
-    n = max(len(docs), 1)
-    lane = 0.8 / n
-    for j, d in enumerate(docs):
-        sub = matches[matches.doc_id == d]
-        y0 = np.array([themes.index(t) for t in sub.theme if t in themes], dtype=float)
-        x = sub.position[sub.theme.isin(themes)].to_numpy()
-        base = y0 - 0.4 + j * lane
-        ax.vlines(x, base + 0.1 * lane, base + 0.9 * lane, color=colors[j], lw=1.3,
-                  label=_name(d, labels, 18))
+    pooled = len(docs) > max_lanes
+    lanes = 1 if pooled else max(len(docs), 1)
+    colors = sns.color_palette(n_colors=lanes)
+    lane = 0.8 / lanes
+    sub = matches[matches.theme.isin(themes) & matches.doc_id.isin(docs)]
+    row = sub.theme.map({t: i for i, t in enumerate(themes)}).to_numpy(float)
+    doc_lane = np.zeros(len(sub), int) if pooled else sub.doc_id.map({d: j for j, d in enumerate(docs)}).to_numpy()
+    x = sub.position.to_numpy()
+    for j in range(lanes):  # one call per lane (at most max_lanes), not per match
+        here = doc_lane == j
+        base = row[here] - 0.4 + j * lane
+        name = f"all {len(docs):,} documents" if pooled else _name(docs[j], labels, 18)
+        ax.vlines(x[here], base + 0.1 * lane, base + 0.9 * lane, color=colors[j], lw=1.3 if not pooled else 0.6,
+                  alpha=1.0 if not pooled else 0.4, label=name)
     for i in range(1, len(themes)):
         ax.axhline(i - 0.5, color="0.85", lw=0.6)
     ax.set_yticks(range(len(themes)), [_wrap(t, 32) for t in themes], fontsize=8.5)
