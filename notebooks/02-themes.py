@@ -32,7 +32,7 @@ from analysis.findings.themes import closing_paragraph, short_answer, theme_find
 from analysis.keyness import keyness_summary, multiplier
 from analysis.labels import label_map
 from analysis.narrate import esc, hover, kwic_table, md, searchable, table, warnings_note
-from analysis.plots.style import apply_style
+from analysis.plots.style import MAX_DOC_LABELS, apply_style
 from analysis.plots.themes import plot_cooccurrence, plot_dispersion, plot_theme_heatmap
 from analysis.themes import analyse_themes, kwic_sample
 
@@ -46,9 +46,12 @@ topical = result["summary"].query("group == 'theme'").theme.tolist()
 alpha = float(result["settings"]["alpha"])
 
 
-def say(prefix):
-    """The findings whose key starts with `prefix`, as Markdown bullets."""
-    return "\n".join(f"- {f.text(escape=esc)}" for f in findings if f.key.startswith(prefix))
+def say(prefix, most=MAX_DOC_LABELS):
+    """The findings whose key starts with `prefix`, as Markdown bullets (at most `most` of them)."""
+    found = [f for f in findings if f.key.startswith(prefix)]
+    more = (f"\n- … and {len(found) - most:,} more documents, each in `theme_profile.csv`."
+            if len(found) > most else "")
+    return "\n".join(f"- {f.text(escape=esc)}" for f in found[:most]) + more
 
 
 apply_style()
@@ -108,19 +111,21 @@ else:
                                       zip(profile.distinctive_ratio, profile.distinctive_theme)]})
     cols = ["Document", "Most frequent theme", "per 1,000 words", "Most distinctive theme",
             "vs the other documents"]
-    display(hover(table(view[cols], digits=1, caption=(
+    cut = (f" The first {MAX_DOC_LABELS} of {len(view):,} documents; all are in the CSV."
+           if len(view) > MAX_DOC_LABELS else "")
+    display(hover(table(view[cols], digits=1, max_rows=MAX_DOC_LABELS, caption=(
         "Table 1. Each document's most frequent and most distinctive theme, shared subjects left "
         f"out (distinctive: significant at p < {alpha:g}; ×n = n times its rate in the other "
-        "documents; “only here” = no other document uses it). From theme_profile.csv.")),
-        "Document", profile.doc_id))
+        "documents; “only here” = no other document uses it). From theme_profile.csv." + cut)),
+        "Document", profile.doc_id[:MAX_DOC_LABELS]))
     words = keyness_summary(result["keyness"], int(result["settings"]["top_n"]),
                             kinds=("word", "bigram"))
     words.insert(0, "Document", words.doc_id.map(labels))
     words = words.rename(columns={"words": "Distinctive words", "bigrams": "Distinctive phrases"})
-    display(hover(table(words.drop(columns="doc_id"), caption=(
+    display(hover(table(words.drop(columns="doc_id"), max_rows=MAX_DOC_LABELS, caption=(
         "Table 2. The words and two-word phrases each document uses most distinctively "
-        f"(significant at p < {alpha:g}, same multiplier as Table 1). From keyness.csv.")),
-        "Document", words.doc_id))
+        f"(significant at p < {alpha:g}, same multiplier as Table 1). From keyness.csv." + cut)),
+        "Document", words.doc_id[:MAX_DOC_LABELS]))
 
 # %% [markdown]
 # ## Where the themes occur

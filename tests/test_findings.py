@@ -85,6 +85,15 @@ def test_closing_names_each_document_and_its_theme(tmp_path):
         assert f"“{r.distinctive_theme}” in {r.label}" in short
         assert r.doc_id not in text
     assert "290 mentions, in all five documents" in short   # body-text count of peacekeep*
+    # Past max_docs documents, the short answer counts themes instead of naming documents,
+    # and the closing bullets stop and say how many more there are.
+    short2, text2 = short_answer(findings, max_docs=2), closing_paragraph(findings, max_docs=2)
+    distinctive = result["profile"].distinctive_theme.dropna()
+    top, n = distinctive.value_counts().index[0], distinctive.value_counts().iloc[0]
+    assert f"“{top}” (in {['zero', 'one', 'two', 'three', 'four', 'five'][n]})" in short2
+    assert f"of the {len(distinctive)} documents with a distinctive theme" in short2
+    assert not any(f"in {label}" in short2 for label in result["profile"].label)
+    assert text2.count("\n- ") == 3 and f"… and {len(distinctive) - 2} more documents" in text2
 
 
 def test_most_frequent_agrees_with_the_heatmap_and_skips_the_baseline(tmp_path):

@@ -236,22 +236,27 @@ def theme_findings(result: dict) -> Findings:
     return out
 
 
-def short_answer(findings: Findings, escape=None) -> str:
-    """Two sentences for the top of the themes report: what is shared, what each document stresses."""
-    return " ".join(_closing_parts(findings, escape, short=True))
+def short_answer(findings: Findings, escape=None, max_docs: int = 8) -> str:
+    """Two sentences for the top of the themes report: what is shared, what each document stresses.
+
+    With more than `max_docs` documents the second sentence names the themes
+    most often distinctive, with how many documents each, not every document.
+    """
+    return " ".join(_closing_parts(findings, escape, short=True, max_docs=max_docs))
 
 
-def closing_paragraph(findings: Findings, escape=None) -> str:
+def closing_paragraph(findings: Findings, escape=None, max_docs: int = 40) -> str:
     """The "what this means" section of the themes report (Markdown), from the findings' values.
 
     It says what the documents share, what each one stresses beyond it (a
     bullet per document), what they hold in common and which themes travel
-    together; every number in it is a value of a finding.
+    together; every number in it is a value of a finding. The bullets stop
+    after `max_docs` documents and say how many more there are.
     """
-    return " ".join(_closing_parts(findings, escape)).replace("\n\n ", "\n\n")
+    return " ".join(_closing_parts(findings, escape, max_docs=max_docs)).replace("\n\n ", "\n\n")
 
 
-def _closing_parts(findings: Findings, escape=None, short: bool = False) -> list[str]:
+def _closing_parts(findings: Findings, escape=None, short: bool = False, max_docs: int = 40) -> list[str]:
     esc = escape or (lambda s: s)
     parts = []
     base = [f.values for f in findings if f.key.startswith("themes.baseline.")
@@ -268,19 +273,27 @@ def _closing_parts(findings: Findings, escape=None, short: bool = False) -> list
             if f.key.startswith("themes.most_frequent_in.")}
     lead = ("Beyond that shared ground, each" if base else "Each") + " document stresses a theme of its own"
     if short:
-        if dist:
+        if dist and len(dist) <= max_docs:
             parts.append(lead + ": " + "; ".join(f"“{esc(v['theme'])}” in {esc(v['document'])}"
                                                  for v in dist) + ".")
+        elif dist:  # too many documents to name: which themes are distinctive, and how often
+            ranked = pd.Series([v["theme"] for v in dist]).value_counts(sort=False).sort_values(
+                ascending=False, kind="stable").head(3)
+            parts.append("The themes that most often set a document apart are "
+                         + _join([f"“{esc(t)}” (in {_count_word(int(n))})" for t, n in ranked.items()])
+                         + f" of the {len(dist):,} documents with a distinctive theme.")
         return parts
     if dist:
         items = []
-        for v in dist:
+        for v in dist[:max_docs]:
             how = (f"{v['ratio']:.1f}× its rate in the other documents" if "ratio" in v
                    else "no other document takes it up")
             other = freq.get(v["document"])
             also = ("; also the theme it mentions most" if other == v["theme"] else
                     f"; it mentions “{esc(other)}” more often" if other else "")
             items.append(f"- {esc(v['document'])}: “{esc(v['theme'])}” ({how}{also})")
+        if len(dist) > max_docs:
+            items.append(f"- … and {len(dist) - max_docs:,} more documents, each in `theme_profile.csv`")
         parts.append(lead + ":\n\n" + "\n".join(items) + "\n\n")
     top = findings.get("themes.most_frequent.1")
     if top is not None:
