@@ -57,7 +57,11 @@ def md(text: str):
     return Markdown(text)
 
 
-def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | None = None):
+#: Rows a report table shows by default: a table per document must not run to hundreds of pages.
+MAX_TABLE_ROWS = 60
+
+
+def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | None = MAX_TABLE_ROWS):
     """A styled, escaped table for reports: no index, numbers rounded.
 
     Parameters
@@ -66,14 +70,17 @@ def table(frame, caption: str | None = None, digits: int = 2, max_rows: int | No
     caption : str, optional
     digits : int
         Decimals shown for float columns.
-    max_rows : int, optional
-        Show only the first rows.
+    max_rows : int or None
+        Show only the first rows (default ``MAX_TABLE_ROWS``; None shows all);
+        a cut table's caption says how many rows it shows of how many.
 
     Returns
     -------
     pandas.io.formats.style.Styler
     """
-    if max_rows is not None:
+    if max_rows is not None and len(frame) > max_rows:
+        if caption:
+            caption = f"{caption} (the first {max_rows:,} of {len(frame):,} rows)"
         frame = frame.head(max_rows)
     floats = frame.select_dtypes("float").columns
     # One format call: a second call would drop the escaping of the other columns.
@@ -221,7 +228,7 @@ def hover(styler, column: str, titles):
     """
     data = styler.data
     tips = pd.DataFrame("", index=data.index, columns=data.columns)
-    tips[column] = [str(t) for t in titles]
+    tips[column] = [str(t) for t in list(titles)[:len(data)]]  # the table may show only its first rows
     return styler.set_tooltips(tips, as_title_attribute=True)
 
 

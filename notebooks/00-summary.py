@@ -33,11 +33,12 @@ from IPython.display import display
 
 from analysis import corpus_from_params, load_params
 from analysis.findings.digest import digest_settings
+from analysis.findings.topics import prose
 from analysis.narrate import esc, md, searchable, table, warnings_note
 from analysis.plots.cross import (plot_digest_words, plot_restated_by, plot_theme_novelty,
                                   plot_theme_sharing)
 from analysis.plots.redundancy import plot_novelty
-from analysis.plots.style import apply_style
+from analysis.plots.style import MAX_DOC_LABELS, apply_style
 from analysis.plots.themes import plot_theme_heatmap
 from analysis.plots.topics import plot_doc_topics
 from analysis.summary import summarise, summary_items, what_the_corpus_argues
@@ -144,7 +145,8 @@ display(searchable(points[["point", "topic_label", "text", "times_made", "docume
 # document's leading topic are shown; `digest.csv` ranks them all (`only_rank`).
 
 # %%
-display(md("\n".join("- " + f.text(escape=esc) for f in found if f.key.startswith("digest.only."))))
+display(md(prose(found, "digest.only.", escape=esc, bullets=True, most=MAX_DOC_LABELS,
+                 more=" documents, each in `digest_documents.csv`")))
 report_top = int(settings["report_top"])
 own = digest[(digest["only_rank"] >= 1) & (digest["only_rank"] <= report_top)].sort_values(
     ["only_in_label", "only_rank"])

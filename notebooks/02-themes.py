@@ -111,21 +111,19 @@ else:
                                       zip(profile.distinctive_ratio, profile.distinctive_theme)]})
     cols = ["Document", "Most frequent theme", "per 1,000 words", "Most distinctive theme",
             "vs the other documents"]
-    cut = (f" The first {MAX_DOC_LABELS} of {len(view):,} documents; all are in the CSV."
-           if len(view) > MAX_DOC_LABELS else "")
     display(hover(table(view[cols], digits=1, max_rows=MAX_DOC_LABELS, caption=(
         "Table 1. Each document's most frequent and most distinctive theme, shared subjects left "
         f"out (distinctive: significant at p < {alpha:g}; ×n = n times its rate in the other "
-        "documents; “only here” = no other document uses it). From theme_profile.csv." + cut)),
-        "Document", profile.doc_id[:MAX_DOC_LABELS]))
+        "documents; “only here” = no other document uses it). From theme_profile.csv.")),
+        "Document", profile.doc_id))
     words = keyness_summary(result["keyness"], int(result["settings"]["top_n"]),
                             kinds=("word", "bigram"))
     words.insert(0, "Document", words.doc_id.map(labels))
     words = words.rename(columns={"words": "Distinctive words", "bigrams": "Distinctive phrases"})
     display(hover(table(words.drop(columns="doc_id"), max_rows=MAX_DOC_LABELS, caption=(
         "Table 2. The words and two-word phrases each document uses most distinctively "
-        f"(significant at p < {alpha:g}, same multiplier as Table 1). From keyness.csv." + cut)),
-        "Document", words.doc_id[:MAX_DOC_LABELS]))
+        f"(significant at p < {alpha:g}, same multiplier as Table 1). From keyness.csv.")),
+        "Document", words.doc_id))
 
 # %% [markdown]
 # ## Where the themes occur

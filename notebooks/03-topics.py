@@ -34,7 +34,7 @@ from IPython.display import display
 from analysis import corpus_from_params, load_params
 from analysis.findings.topics import prose, topic_findings
 from analysis.narrate import esc, md, percent, table, warnings_note
-from analysis.plots.style import apply_style
+from analysis.plots.style import MAX_DOC_LABELS, apply_style
 from analysis.plots.topics import (plot_doc_similarity, plot_doc_topics, plot_top_terms,
                                    plot_topic_flow, plot_topic_mass)
 from analysis.topics import analyse_topics, cached_k_scan
@@ -75,7 +75,8 @@ if result.ok:
 
 # %%
 if result.ok:
-    display(md(prose(findings, "topics.document.", escape=esc, bullets=True)))
+    display(md(prose(findings, "topics.document.", escape=esc, bullets=True, most=MAX_DOC_LABELS,
+                     more=" documents, each in `leading_topics.csv`")))
     plot_doc_topics(result.doc_topics)
     plt.show()
     display(md("Figure 2. Topic shares of each document (each row sums to 100%). "

@@ -187,3 +187,17 @@ def test_index_leads_with_the_summary_findings_escaped(tmp_path):
     assert "Not a key finding" not in page and page.index("<section class=\"key-findings\">") < page.index("<ol class=\"reports\">")
     (tmp_path / "data" / "summary_findings.csv").unlink()
     assert "<section class=\"key-findings\">" not in render_index(sorted(executed.glob("*.ipynb")), tmp_path)
+
+
+def test_a_report_table_shows_its_first_rows_and_says_how_many_there_are():
+    import pandas as pd
+
+    from analysis.narrate import MAX_TABLE_ROWS, hover, table
+
+    frame = pd.DataFrame({"document": [f"doc {i:04d}" for i in range(5000)], "words": range(5000)})
+    page = hover(table(frame, caption="Table 2. Per document"), "document", frame.document).to_html()
+    assert f"Table 2. Per document (the first {MAX_TABLE_ROWS} of 5,000 rows)" in page
+    assert f"doc {MAX_TABLE_ROWS - 1:04d}" in page and f"doc {MAX_TABLE_ROWS:04d}" not in page
+    small = table(frame.head(5), caption="Table 3").to_html()
+    assert "Table 3</caption>" in small and "doc 0004" in small
+    assert "doc 4999" in table(frame, max_rows=None).to_html()

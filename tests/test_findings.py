@@ -182,3 +182,14 @@ def test_overview_findings_equal_their_evidence(tmp_path):
     assert len([k for k in findings.index if k.startswith("overview.size.")]) == len(docs)
     for d in docs.doc_id:
         assert not findings.statement.str.contains(d, regex=False).any()
+
+
+def test_prose_bullets_stop_after_most_and_count_the_rest():
+    from analysis.findings.core import Finding, Findings
+    from analysis.findings.topics import prose
+
+    found = Findings([Finding(f"topics.document.d{i}", "Document {i}.", {"i": i}, None) for i in range(7)])
+    text = prose(found, "topics.document.", bullets=True, most=3, more=" documents, in x.csv")
+    assert text.splitlines() == ["- Document 0.", "- Document 1.", "- Document 2.",
+                                 "- … and 4 more documents, in x.csv"]
+    assert prose(found, "topics.document.", bullets=True, most=7).count("\n- ") == 6  # all 7, no "more"

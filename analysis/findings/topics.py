@@ -284,7 +284,8 @@ def topic_findings(result: TopicResult, tables: dict | None = None) -> Findings:
     return out
 
 
-def prose(findings: Findings, *keys: str, escape=None, bullets: bool = False) -> str:
+def prose(findings: Findings, *keys: str, escape=None, bullets: bool = False, most: int | None = None,
+          more: str = "") -> str:
     """The statements of the named findings, in the order of `keys`, as Markdown.
 
     Parameters
@@ -297,6 +298,10 @@ def prose(findings: Findings, *keys: str, escape=None, bullets: bool = False) ->
         Applied to string values (e.g. :func:`analysis.narrate.esc`).
     bullets : bool
         One bullet per finding instead of one paragraph.
+    most : int, optional
+        With bullets, stop after this many and add one saying how many more
+        there are, followed by `more` (e.g. " documents, in leading_topics.csv").
+    more : str
 
     Returns
     -------
@@ -305,7 +310,10 @@ def prose(findings: Findings, *keys: str, escape=None, bullets: bool = False) ->
     """
     texts = [f.text(escape) for key in keys for f in findings
              if f.key == key or (key.endswith(".") and f.key.startswith(key))]
-    return "\n".join(f"- {t}" for t in texts) if bullets else " ".join(texts)
+    if not bullets:
+        return " ".join(texts)
+    rest = len(texts) - most if most is not None and len(texts) > most else 0
+    return "\n".join(f"- {t}" for t in texts[:len(texts) - rest]) + (f"\n- … and {rest:,} more{more}" if rest else "")
 
 
 def finding_values_in_csv(finding: Finding, frame: pd.DataFrame) -> list[str]:
