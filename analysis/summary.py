@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .findings.core import Findings
+from .findings.core import Findings, first_items
 
 # The summary's key findings: a title, the finding keys (the first carries the number, the
 # others its uncertainty or context) and the figure shown with them.
@@ -200,9 +200,14 @@ def what_the_corpus_argues(s: Summary, escape=None, n_points: int = 2) -> str:
         parts.append(f"The {n_docs} documents write about {subject}.")
     made = [f for f in found if f.key.startswith("digest.most_made.")][:n_points]
     if made:
-        quotes = "; ".join(f"“{esc(f.values['text'])}” ({f.values['times']}, {esc(f.values['where'])})"
-                           for f in made)
-        parts.append("\n\nThey seldom repeat a claim. The points they make most often are " + quotes + ".")
+        quotes = "; ".join(f"“{esc(f.values['text'])}” ({f.values['times']}, "
+                           f"{esc(first_items(f.values['where'], 3, noun='more documents'))})" for f in made)
+        words = found.get("digest.words")
+        v = words.values if words is not None else None
+        restated = (v["sentences"] - v["points"]) / v["sentences"] if v and v["sentences"] else 0.0
+        lead = ("They seldom repeat a claim. " if restated < 0.05 else
+                f"{restated:.0%} of their sentences restate a point already made. ")
+        parts.append("\n\n" + lead + "The points they make most often are " + quotes + ".")
     revisited = [f for f in found if f.key.startswith("digest.most_revisited.")][:n_points]
     if revisited:
         quotes = "; ".join(f"“{esc(f.values['text'])}” ({esc(f.values['label'])}, "

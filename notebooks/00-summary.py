@@ -32,6 +32,7 @@ import pandas as pd
 from IPython.display import display
 
 from analysis import corpus_from_params, load_params
+from analysis.findings.core import first_items
 from analysis.findings.digest import digest_settings
 from analysis.findings.topics import prose
 from analysis.narrate import esc, md, searchable, table, warnings_note
@@ -115,18 +116,22 @@ summ = tables["digest_summary.csv"].iloc[0]
 display(md(f"**{int(summ['words_before']):,} words → {int(summ['words_after']):,} words** "
            f"({summ['share_kept']:.0%} kept) in {int(summ['points']):,} points."))
 top_n = int(settings["revisited_top"])
+most_made = 10  # points made more than once shown per topic; digest.csv lists them all
 for (topic, label), g in digest.groupby(["topic", "topic_label"], sort=True):
     made = g[g["times_made"] > 1]
     rev = g[g["revisited_rank"].between(1, top_n) & (g["times_made"] == 1)].sort_values("revisited_rank")
-    show = pd.concat([made, rev], ignore_index=True)
+    show = pd.concat([made.sort_values(["times_made", "first_order"], ascending=[False, True]).head(most_made), rev],
+                     ignore_index=True)
     show["kind"] = [(f"made {t} times" if t > 1 else "revisited, not repeated")
                     + (f"; {n} related sentences" if n else "") + (" ⚠ members disagree" if x else "")
                     for t, n, x in zip(show["times_made"], show["related_neighbours"], show["members_disagree"])]
     disagree = made["members_disagree"].any() if len(made) else False
     heading = (f"**Topic {int(topic)}: {esc(label)}** — {len(g):,} points, {int(g['words'].sum()):,} "
                f"words; {len(made) or 'none'} made more than once")
-    display(md(heading + (" (⚠ one group's members do not quite agree)." if disagree else ".")))
+    display(md(heading + (" (⚠ one group's members do not quite agree)." if disagree else ".")
+               + (f" The {most_made} made most often are shown." if len(made) > most_made else "")))
     if len(show):
+        show["places"] = show["places"].map(lambda p: first_items(p, 3, noun="more places"))
         cols = show[["text", "kind", "places"]].rename(columns={"text": "point", "kind": "how often",
                                                                 "places": "where (document § section (sentence))"})
         display(table(cols))

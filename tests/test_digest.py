@@ -207,3 +207,15 @@ def check_all_values(folder: Path, findings_file: str) -> int:
                 assert str(got) == str(want), (f.key, name)
             checked += 1
     return checked
+
+
+def test_what_the_corpus_argues_states_the_measured_restatement(summary):
+    from analysis.findings.core import first_items
+    from analysis.summary import what_the_corpus_argues
+
+    text = what_the_corpus_argues(summary)
+    # 16 sentences make 12 points: 4 sentences (25%) restate one, too many to call "seldom".
+    assert "25% of their sentences restate a point already made" in text and "seldom" not in text
+    assert "made 3 times" not in text and "(3 times, " in text  # the harbour point, with its places
+    assert first_items("A; B; C; D; E", 3, noun="more documents") == "A; B; C and 2 more documents"
+    assert first_items("A; B", 3) == "A; B"

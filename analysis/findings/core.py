@@ -134,3 +134,15 @@ def findings_frame(findings) -> pd.DataFrame:
             "value_columns": json.dumps(ev.value_columns if ev else {}, sort_keys=True),
         })
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def first_items(listing: str, most: int = 3, sep: str = "; ", noun: str = "more") -> str:
+    """A `sep`-separated listing cut after its first `most` items, saying how many are left out.
+
+    ``first_items("A; B; C; D", 2)`` is ``"A; B and 2 more"``. Findings keep
+    the whole listing (their evidence is the CSV cell); prose shows the start.
+    """
+    items = [i for i in str(listing).split(sep) if i]
+    if len(items) <= most:
+        return str(listing)
+    return sep.join(items[:most]) + f" and {len(items) - most:,} {noun}"
