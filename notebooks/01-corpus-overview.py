@@ -154,11 +154,12 @@ display(md(
 # and words under each heading. "(Introduction)" is the text before the first heading.
 
 # %%
-for doc in corpus.docs[:MAX_DOC_LABELS]:
+outlines_shown = 10 if many_docs else len(corpus.docs)  # ten outlines show the pattern; the CSV has all
+for doc in corpus.docs[:outlines_shown]:
     frame = outline(corpus, doc.doc_id)
     display(table(frame, caption=f"{labels[doc.doc_id]}: {doc.title}", digits=0))
-if many_docs:
-    display(md(f"The outlines of the first {MAX_DOC_LABELS} of {len(corpus.docs):,} documents; every "
+if outlines_shown < len(corpus.docs):
+    display(md(f"The outlines of the first {outlines_shown} of {len(corpus.docs):,} documents; every "
                "document's sections are in `sections.csv`."))
 
 # %% [markdown]
