@@ -178,11 +178,17 @@ else:
 
 # %%
 s = found["redundancy.restated"].values
+share = s["restated"] / max(s["sentences"], 1)
+related = found["redundancy.related"].values["sentences"] if "redundancy.related" in found.keys() else 0
+formulaic = found["redundancy.formulaic"].values["sentences"] if "redundancy.formulaic" in found.keys() else 0
 display(md(
-    f"Read strictly, these documents seldom say the same thing twice: {s['restated']:,} of {s['sentences']:,} "
-    f"sentences restate an earlier point, so {s['distinct']:,} distinct points remain. What they repeat is "
-    "their themes and their stock phrases, not their claims: many sentences return to the same subjects "
-    "(the related tier) and a large share carry a formulaic phrase. The strict count is a floor: the verifier "
-    "finds a minority of the same-point pairs a reader would mark (see its recall), in exchange for almost "
-    "never calling two different claims the same."
+    f"Read strictly, these documents {'seldom' if share < 0.05 else 'often'} say the same thing twice: "
+    f"{s['restated']:,} of {s['sentences']:,} sentences ({share:.1%}) restate an earlier point, so {s['distinct']:,} "
+    f"distinct points remain. Beyond that, {related:,} sentences ({related / max(s['sentences'], 1):.0%}) "
+    f"revisit a subject another sentence covers (the related tier) and {formulaic:,} "
+    f"({formulaic / max(s['sentences'], 1):.0%}) carry a stock phrase"
+    + (": what these documents repeat is their themes and phrasing more than their claims. "
+       if related + formulaic > 2 * s["restated"] else ". ")
+    + "The strict count is a floor: the verifier finds a minority of the same-point pairs a reader would "
+    "mark (see its recall), in exchange for almost never calling two different claims the same."
 ))
