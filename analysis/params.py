@@ -131,6 +131,9 @@ class ThemesParams(Section):
     keyness_keep: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
         50, description="significant words and bigrams kept per document in keyness.csv "
         "(null keeps every row)")
+    kwic_keep: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
+        3, description="matches per document and theme that keep their context and heading "
+        "in theme_matches.csv (null keeps them on every row)")
     dispersion_min_count: Int = Field(5, ge=1, description="matches a theme needs in a document "
                                       "to compare its spread")
 

@@ -3,7 +3,9 @@
 Writes:
   theme_counts.csv          doc_id, theme, count, words, per_1k_words, paragraphs,
                             paragraphs_total, paragraph_share
-  theme_matches.csv         one row per counted match (KWIC evidence): doc_id, theme,
+  theme_matches.csv         one row per counted match (KWIC evidence; context and heading
+                            on the first themes.kwic_keep matches per document and
+                            theme): doc_id, theme,
                             term, start, end, text, left, right, section, heading,
                             paragraph, paragraph_id, position
   theme_section_counts.csv  doc_id, section, heading, theme, count, words, per_1k_words
@@ -57,7 +59,7 @@ def run(corpus, params, args) -> dict:
     from ..findings import findings_frame
     from ..findings.themes import theme_findings
     from ..params import check_value
-    from ..themes import analyse_themes, theme_settings
+    from ..themes import analyse_themes, cap_context, theme_settings
 
     settings = theme_settings(params)
     # Values from the parameter file were checked by the schema; flags are checked here
@@ -70,7 +72,7 @@ def run(corpus, params, args) -> dict:
                             settings=settings)
     return {
         "theme_counts.csv": result["counts"],
-        "theme_matches.csv": result["matches"],
+        "theme_matches.csv": cap_context(result["matches"], settings.get("kwic_keep")),
         "theme_section_counts.csv": result["sections"],
         "theme_dispersion.csv": result["dispersion"],
         "theme_cooccurrence.csv": result["cooccurrence"],
