@@ -219,6 +219,9 @@ class PhraseParams(Section):
     min_n: Int = Field(4, ge=2, le=50, description="shortest phrase in words")
     min_docs: Int = Field(2, ge=2, description="documents a phrase must occur in")
     min_repeats: Int = Field(3, ge=2, description="... or times within one document")
+    max_pair_sentences: Int = Field(30, ge=2, description="a phrase in more sentences than this is "
+                                    "reported once in phrases.csv, not as every pair of its "
+                                    "sentences")
 
 
 class VerifierParams(Section):
