@@ -9,6 +9,7 @@ Writes:
                             term, start, end, text, left, right, section, heading,
                             paragraph, paragraph_id, position
   theme_section_counts.csv  doc_id, section, heading, theme, count, words, per_1k_words
+                            (the sections where the theme occurs)
   theme_dispersion.csv      doc_id, theme, count, first, last, mean, sections_with,
                             sections_total, dp
   theme_cooccurrence.csv    theme_a, theme_b, paragraphs, paragraphs_a, paragraphs_b,
@@ -73,7 +74,9 @@ def run(corpus, params, args) -> dict:
     return {
         "theme_counts.csv": result["counts"],
         "theme_matches.csv": cap_context(result["matches"], settings.get("kwic_keep")),
-        "theme_section_counts.csv": result["sections"],
+        # Sections where a theme is absent are left out of the file (half its rows at scale);
+        # a zero row carries no evidence.
+        "theme_section_counts.csv": result["sections"][result["sections"]["count"] > 0],
         "theme_dispersion.csv": result["dispersion"],
         "theme_cooccurrence.csv": result["cooccurrence"],
         "keyness.csv": result["keyness"],
