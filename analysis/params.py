@@ -131,6 +131,9 @@ class ThemesParams(Section):
     keyness_keep: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
         50, description="significant words and bigrams kept per document in keyness.csv "
         "(null keeps every row)")
+    kwic_keep: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
+        3, description="matches per document and theme that keep their context and heading "
+        "in theme_matches.csv (null keeps them on every row)")
     dispersion_min_count: Int = Field(5, ge=1, description="matches a theme needs in a document "
                                       "to compare its spread")
 
@@ -144,6 +147,8 @@ class TopicsParams(Section):
     auto_unit_min_docs: Int = Field(50, ge=1, description="auto: fit on documents from this many")
     k_min: Int = Field(2, ge=2, le=200, description="smallest k of the k-scan")
     k_max: Int = Field(8, ge=2, le=200, description="largest k of the k-scan")
+    scan_max_units: Int = Field(300, ge=10, description="the k-scan fits a seeded sample of at "
+                                "most this many units (the chosen model uses them all)")
     n_seeds: Int = Field(5, ge=2, le=100, description="refits per k for the stability score")
     min_stability: Float = Field(0.7, ge=0, le=1, description="k-rule: least stable topic")
     min_diversity: Float = Field(0.75, ge=0, le=1, description="k-rule: top-term diversity")
@@ -216,6 +221,9 @@ class PhraseParams(Section):
     min_n: Int = Field(4, ge=2, le=50, description="shortest phrase in words")
     min_docs: Int = Field(2, ge=2, description="documents a phrase must occur in")
     min_repeats: Int = Field(3, ge=2, description="... or times within one document")
+    max_pair_sentences: Int = Field(30, ge=2, description="a phrase in more sentences than this is "
+                                    "reported once in phrases.csv, not as every pair of its "
+                                    "sentences")
 
 
 class VerifierParams(Section):

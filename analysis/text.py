@@ -60,7 +60,7 @@ def words(text: str) -> list[str]:
     -------
     list of str
     """
-    return [m.group(0).lower() for m in WORD_RE.finditer(text)]
+    return [w.lower() for w in WORD_RE.findall(text)]
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -107,8 +107,13 @@ def _token_before(text: str, end: int) -> str:
     return text[start:end].lstrip("([\"'“‘")
 
 
+_NEXT_TOKEN_RE = re.compile(r"\s*([\"'“‘(\[]*)(\S*)")
+_INITIAL_RE = re.compile(r"[a-z]\.")
+
+
 def _next_token(text: str, pos: int) -> str:
-    m = re.match(r"\s*([\"'“‘(\[]*)(\S*)", text[pos:])
+    # Matching at `pos` (not on text[pos:]) keeps a paragraph's split linear in its length.
+    m = _NEXT_TOKEN_RE.match(text, pos)
     return m.group(2) if m else ""
 
 
@@ -122,14 +127,13 @@ def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
     if text[punct_start] != ".":
         return True
     token = _token_before(text, punct_start + 1).lower()
-    next_word = words(nxt)[:1]
-    starts_like_sentence = bool(next_word) and next_word[0] in stop_words()
     if token in SENTENCE_FINAL_ABBREVIATIONS or INITIALISM_RE.match(token):
         # "the U.N. Security Council" continues; "by the U.N. The council" ends.
-        return starts_like_sentence
+        next_word = WORD_RE.search(nxt)
+        return next_word is not None and next_word.group(0).lower() in stop_words()
     if token in ABBREVIATIONS:
         return False
-    if re.fullmatch(r"[a-z]\.", token):  # a single initial: "J. Smith"
+    if _INITIAL_RE.fullmatch(token):  # a single initial: "J. Smith"
         return False
     return True
 

@@ -61,6 +61,7 @@ from .errors import InputError
 THEME_DEFAULTS: dict = {
     "file": None,            # None -> analysis/themes.yaml
     "kwic_chars": 60,        # characters of context either side of a match
+    "kwic_keep": 3,          # matches per document and theme written with their context
     "alpha": 0.01,           # significance level for keyness and co-occurrence
     "min_word_freq": 5,      # corpus frequency a word or bigram needs for keyness
     "top_n": 10,             # rows per document in keyness summaries
@@ -587,6 +588,37 @@ def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> p
     }, columns=MATCH_COLUMNS)
     order = np.lexsort((a, ti, doc_codes[unit]))
     return frame.iloc[order].reset_index(drop=True)
+
+
+def cap_context(matches: pd.DataFrame, keep: int | None) -> pd.DataFrame:
+    """Keep the KWIC context of the first `keep` matches per document and theme.
+
+    The written match list grows with the corpus; its context and heading
+    columns (about two thirds of its size) need not. Later matches keep their
+    offsets, section, paragraph and text, so every match stays checkable against
+    the document (the heading of each section is in ``theme_section_counts.csv``).
+
+    Parameters
+    ----------
+    matches : pandas.DataFrame
+        From :func:`find_matches`, in reading order within each document and theme.
+    keep : int or None
+        None keeps every row's context.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``left``, ``right`` and ``heading`` empty after the first `keep`
+        rows of each group.
+    """
+    if keep is None or matches.empty:
+        return matches
+    late = matches.groupby(["doc_id", "theme"], sort=False).cumcount().to_numpy() >= keep
+    if not late.any():
+        return matches
+    out = matches.copy()
+    out.loc[late, ["left", "right", "heading"]] = ""
+    return out
 
 
 # --------------------------------------------------------------------------- counts

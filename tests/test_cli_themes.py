@@ -39,6 +39,9 @@ def test_default_dictionary_on_real_corpus(tmp_path):
     matches = pd.read_csv(tmp_path / "theme_matches.csv")
     assert counts.theme.nunique() >= 12
     assert counts["count"].sum() == len(matches)
+    sections = pd.read_csv(tmp_path / "theme_section_counts.csv")
+    # only sections where the theme occurs are written, and they hold every match
+    assert (sections["count"] > 0).all() and sections["count"].sum() == len(matches)
 
 
 def test_bad_dictionary_exits_2_with_message(tmp_path, capsys):

@@ -430,3 +430,17 @@ def test_benchmark_detection_lexical(benchmark, n):
                              rounds=1, iterations=1)
     # The planted near-copies (2% of sentences) are found.
     assert (det.pairs_["kind"] == "near-copy").sum() >= 0.01 * n
+
+
+def test_phrase_pairs_skip_phrases_in_more_sentences_than_the_cap():
+    from analysis.redundancy.detector import _phrase_pairs
+
+    S = pd.DataFrame({"sentence_id": [f"s{k}" for k in range(6)]})
+    phrases = pd.DataFrame({"phrase": ["in the heart of it", "at the end of the day"],
+                            "n_words": [5, 6],
+                            "sentence_ids": ["s0;s1;s2;s3;s4", "s4;s5"]})
+    every = _phrase_pairs(S, phrases)
+    assert len(every) == 10 + 1 and every[(4, 5)] == "at the end of the day"
+    capped = _phrase_pairs(S, phrases, max_sentences=4)
+    # the 5-sentence phrase gives no pairs (10 with it); the 2-sentence one keeps its pair
+    assert capped == {(4, 5): "at the end of the day"}

@@ -17,7 +17,8 @@ from analysis.config import DEFAULT_THEMES_FILE, PROJECT_ROOT
 from analysis.corpus import Corpus, parse_document
 from analysis.keyness import (cooccurrence, g2_threshold, gries_dp, keyness, keyness_table,
                               log_likelihood, log_ratio, top_keyness)
-from analysis.themes import (analyse_themes, compile_term, find_matches, load_dropped,
+from analysis.themes import (analyse_themes, cap_context, compile_term, find_matches,
+                             load_dropped,
                              load_themes, match_text, parse_themes, theme_counts, theme_settings)
 
 FIX = Path(__file__).parent / "fixtures" / "themes"
@@ -212,6 +213,24 @@ def test_kwic_width():
     corpus = Corpus([parse_document("d", "aaaa bbbb women cccc dddd.")])
     m = find_matches(corpus, themes_of({"g": ["women"]}), kwic_chars=5)
     assert (m.left[0], m.right[0]) == ("bbbb", "cccc")
+
+
+def test_cap_context_keeps_context_on_the_first_matches_of_each_document_and_theme():
+    text = "Women and men. Women again. Women, women. Funding here."
+    corpus = Corpus([parse_document("a", text), parse_document("b", "Women once. Funding twice, funding.")])
+    m = find_matches(corpus, themes_of({"g": ["women"], "f": ["funding"]}), kwic_chars=8)
+    capped = cap_context(m, 2)
+    has_context = (capped.left != "") | (capped.right != "")
+    # doc a: 4 "women" (2 keep context), 1 "funding"; doc b: 1 "women", 2 "funding".
+    assert has_context.groupby([capped.doc_id, capped.theme]).sum().to_dict() == {
+        ("a", "f"): 1, ("a", "g"): 2, ("b", "f"): 2, ("b", "g"): 1}
+    late = capped[~has_context]
+    assert list(late.start) == [text.index("Women,"), text.index("women.")]
+    assert (late.heading == "").all()
+    # every row, capped or not, is still checkable against its document
+    assert capped.drop(columns=["left", "right", "heading"]).equals(
+        m.drop(columns=["left", "right", "heading"]))
+    assert cap_context(m, None) is m
 
 
 def test_real_corpus_counts_equal_evidence_rows(real_result):

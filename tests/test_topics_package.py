@@ -88,3 +88,15 @@ def test_public_api_is_kept():
 
     assert analysis.TopicModel is TopicModel and analysis.analyse_topics is analyse_topics
     assert analysis.topic_settings is topic_settings and callable(cached_k_scan)
+
+
+def test_k_scan_sample_is_seeded_capped_and_in_order():
+    from analysis.topics.scan import scan_sample
+
+    texts = [f"unit {i}" for i in range(50)]
+    settings = {"scan_max_units": 20, "seed": 7}
+    a, b = scan_sample(texts, settings), scan_sample(texts, settings)
+    assert a == b and len(a) == 20 and len(set(a)) == 20
+    assert a == sorted(a, key=texts.index)  # reading order kept
+    assert scan_sample(texts, {"scan_max_units": 50, "seed": 7}) == texts
+    assert scan_sample(texts, {"scan_max_units": 20, "seed": 8}) != a

@@ -3,10 +3,13 @@
 Writes:
   theme_counts.csv          doc_id, theme, count, words, per_1k_words, paragraphs,
                             paragraphs_total, paragraph_share
-  theme_matches.csv         one row per counted match (KWIC evidence): doc_id, theme,
+  theme_matches.csv         one row per counted match (KWIC evidence; context and heading
+                            on the first themes.kwic_keep matches per document and
+                            theme): doc_id, theme,
                             term, start, end, text, left, right, section, heading,
                             paragraph, paragraph_id, position
   theme_section_counts.csv  doc_id, section, heading, theme, count, words, per_1k_words
+                            (the sections where the theme occurs)
   theme_dispersion.csv      doc_id, theme, count, first, last, mean, sections_with,
                             sections_total, dp
   theme_cooccurrence.csv    theme_a, theme_b, paragraphs, paragraphs_a, paragraphs_b,
@@ -57,7 +60,7 @@ def run(corpus, params, args) -> dict:
     from ..findings import findings_frame
     from ..findings.themes import theme_findings
     from ..params import check_value
-    from ..themes import analyse_themes, theme_settings
+    from ..themes import analyse_themes, cap_context, theme_settings
 
     settings = theme_settings(params)
     # Values from the parameter file were checked by the schema; flags are checked here
@@ -72,8 +75,10 @@ def run(corpus, params, args) -> dict:
         args.shared["themes"] = result
     return {
         "theme_counts.csv": result["counts"],
-        "theme_matches.csv": result["matches"],
-        "theme_section_counts.csv": result["sections"],
+        "theme_matches.csv": cap_context(result["matches"], settings.get("kwic_keep")),
+        # Sections where a theme is absent are left out of the file (half its rows at scale);
+        # a zero row carries no evidence.
+        "theme_section_counts.csv": result["sections"][result["sections"]["count"] > 0],
         "theme_dispersion.csv": result["dispersion"],
         "theme_cooccurrence.csv": result["cooccurrence"],
         "keyness.csv": result["keyness"],

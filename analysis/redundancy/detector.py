@@ -187,7 +187,7 @@ class RedundancyDetector:
         # Candidates: embedding neighbours, shingle near-copies, shared phrases.
         lex = near_copy_pairs(sets, self.near_copy, lsh, self.random_state, self.use_lsh)
         self.phrases_ = phrase_table(S, min_n=ph["min_n"], min_docs=ph["min_docs"], min_repeats=ph["min_repeats"])
-        phrase_of = _phrase_pairs(S, self.phrases_)
+        phrase_of = _phrase_pairs(S, self.phrases_, int(ph["max_pair_sentences"]))
         cand = set(zip(nb["pairs"]["i"], nb["pairs"]["j"])) | set(lex) | set(phrase_of)
         ij = np.array(sorted(cand), dtype=np.int64).reshape(-1, 2)
         i, j = ij[:, 0], ij[:, 1]
@@ -288,12 +288,19 @@ class RedundancyDetector:
 
 # ---------------------------------------------------------------------- helpers
 
-def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame) -> dict:
-    """``(i, j) -> longest shared formulaic phrase`` for sentence pairs sharing one."""
+def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame, max_sentences: int | None = None) -> dict:
+    """``(i, j) -> longest shared formulaic phrase`` for sentence pairs sharing one.
+
+    A phrase in more than `max_sentences` sentences gives no pairs: its pairs
+    grow with the square of its frequency, and the phrase table already lists
+    it once with all its sentences (which stay flagged as formulaic).
+    """
     index = {sid: k for k, sid in enumerate(S["sentence_id"])}
     out: dict[tuple[int, int], str] = {}
     for row in phrases.sort_values("n_words", ascending=False).itertuples():
         members = sorted({index[s] for s in row.sentence_ids.split(";")})
+        if max_sentences is not None and len(members) > max_sentences:
+            continue
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 out.setdefault((members[x], members[y]), row.phrase)

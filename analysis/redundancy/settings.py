@@ -24,7 +24,7 @@ DEFAULTS = {
     "doc_shingle_size": 5,             # words per shingle for document containment
     "passage_min_words": 8,            # shortest shared passage reported
     "lsh": {"num_perm": 128, "threshold": 0.30},
-    "phrase": {"min_n": 4, "min_docs": 2, "min_repeats": 3},
+    "phrase": {"min_n": 4, "min_docs": 2, "min_repeats": 3, "max_pair_sentences": 30},
     "top_k": 10,
     "batch_size": 512,
     "lsa_components": 100,

@@ -21,7 +21,7 @@ from .scan import k_scan
 
 #: Bump when the scan's computation changes, to invalidate old entries.
 SCAN_VERSION = 1
-_KEYS = ("method", "k_min", "k_max", "n_seeds", "top_n", "min_df", "max_df", "ngram_max",
+_KEYS = ("method", "k_min", "k_max", "scan_max_units", "n_seeds", "top_n", "min_df", "max_df", "ngram_max",
          "fold_plurals", "extra_stop_words", "max_iter", "lda_max_iter", "seed")
 
 

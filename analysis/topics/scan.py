@@ -36,6 +36,21 @@ def k_range(settings: dict, n_units: int, n_terms: int) -> list[int]:
     return list(range(lo, hi + 1))
 
 
+def scan_sample(texts: list, settings: dict) -> list:
+    """The units the k-scan fits: all of them, or a seeded sample of ``scan_max_units``.
+
+    The scan fits every k with every seed, so its cost is what grows with the
+    corpus; a sample of a few hundred units is enough to rank k, and the
+    chosen k is then fitted on every unit.
+    """
+    cap = settings.get("scan_max_units")
+    if cap is None or len(texts) <= int(cap):
+        return texts
+    rng = np.random.default_rng(int(settings["seed"]))
+    keep = np.sort(rng.choice(len(texts), int(cap), replace=False))
+    return [texts[i] for i in keep]
+
+
 def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
     """Fit every k in the range with every seed and score each k.
 
@@ -58,8 +73,9 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
         ``seconds`` (fitting time for all seeds).
     """
     method = method or settings["method"]
+    texts = scan_sample(list(texts), settings)
     vocab = Vocabulary.from_settings(settings)
-    counts = vocab.fit_transform(list(texts))
+    counts = vocab.fit_transform(texts)
     uni = np.flatnonzero(~vocab.is_bigram_)
     top_n = int(settings["top_n"])
     seeds = [int(settings["seed"]) + i for i in range(int(settings["n_seeds"]))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import text as T
@@ -43,24 +44,32 @@ def topic_units(corpus, unit: str = "paragraph") -> pd.DataFrame:
         keys = ["doc_id", "section"]
     else:
         keys = ["doc_id"]
-    rows = []
-    for _, g in p.groupby(keys, sort=False):
-        first = g.iloc[0]
-        text = "\n".join(g["text"])
-        if unit == "paragraph":
-            uid = first["paragraph_id"]
-        elif unit == "section":
-            uid = f"{first['doc_id']}:h{int(first['section']):02d}"
-        else:
-            uid = first["doc_id"]
-        rows.append({
-            "unit_id": uid, "doc_id": first["doc_id"],
-            "section": int(first["section"]) if unit != "document" else -1,
-            "heading": first["heading"] if unit != "document" else "",
-            "paragraph_id": first["paragraph_id"], "start": int(first["start"]),
-            "end": int(g["end"].iloc[-1]), "text": text, "words": len(T.words(text)),
-        })
-    return pd.DataFrame(rows, columns=cols)
+    # One pass over groups, by position: no per-row pandas look-ups.
+    gid = p.groupby(keys, sort=False).ngroup().to_numpy()
+    first = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
+    if len(first) != gid.max() + 1:  # a group's rows are not contiguous (not in reading order)
+        order = np.argsort(gid, kind="stable")
+        p, gid = p.iloc[order].reset_index(drop=True), gid[order]
+        first = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
+    last = np.r_[first[1:], len(gid)] - 1
+    texts = p["text"].tolist()
+    text = ["\n".join(texts[x:y + 1]) for x, y in zip(first, last)]
+    head = p.iloc[first].reset_index(drop=True)
+    if unit == "paragraph":
+        uid = head["paragraph_id"]
+    elif unit == "section":
+        uid = [f"{d}:h{int(k):02d}" for d, k in zip(head["doc_id"], head["section"])]
+    else:
+        uid = head["doc_id"]
+    document = unit == "document"
+    return pd.DataFrame({
+        "unit_id": list(uid), "doc_id": head["doc_id"].tolist(),
+        "section": [-1] * len(head) if document else head["section"].astype(int).tolist(),
+        "heading": [""] * len(head) if document else head["heading"].tolist(),
+        "paragraph_id": head["paragraph_id"].tolist(), "start": head["start"].astype(int).tolist(),
+        "end": p["end"].to_numpy()[last].astype(int).tolist(), "text": text,
+        "words": [len(T.WORD_RE.findall(t)) for t in text],
+    }, columns=cols)
 
 
 def choose_unit(n_docs: int, unit: str = "auto", min_docs: int = 50) -> tuple[str, str]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import scipy.sparse as sp
 
 from .. import text as T
+
+# A word, or (as an empty group) one other non-space character.
+_TOKEN_RE = re.compile(f"({T.WORD_RE.pattern})|\\S")
 
 
 def _singular(word: str) -> str | None:
@@ -55,19 +59,30 @@ class Vocabulary:
                    ngram_max=settings["ngram_max"], fold_plurals=settings["fold_plurals"],
                    stop_words=tuple(settings["extra_stop_words"] or ()))
 
+    def _word(self, token: str) -> str | None:
+        w = token.lower().replace("’", "'")
+        if w in self._stop or len(w) < 2 or not any(c.isalpha() for c in w):
+            return None
+        return w
+
     def _words(self, text: str) -> list[str | None]:
-        stop = self._stop
+        # One regex pass yields words and, as "", any other non-space character
+        # (punctuation between words breaks a phrase); each distinct token is
+        # normalised once.
+        memo = self.__dict__.setdefault("_memo", {})
         out: list[str | None] = []
-        prev_end = 0
-        for m in T.WORD_RE.finditer(text):
-            if text[prev_end:m.start()].strip():  # punctuation between words breaks a phrase
+        broken = False
+        for token in _TOKEN_RE.findall(text):
+            if not token:
+                broken = True
+                continue
+            if broken:
                 out.append(None)
-            prev_end = m.end()
-            w = m.group(0).lower().replace("’", "'")
-            if w in stop or len(w) < 2 or not any(c.isalpha() for c in w):
-                out.append(None)
-            else:
-                out.append(w)
+                broken = False
+            try:
+                out.append(memo[token])
+            except KeyError:
+                out.append(memo.setdefault(token, self._word(token)))
         return out
 
     def _terms(self, seq: list[str | None]) -> list[str]:
@@ -97,6 +112,7 @@ class Vocabulary:
     def fit_transform(self, texts) -> sp.csr_matrix:
         """Learn the vocabulary from `texts`; return the sparse unit x term count matrix."""
         self._stop = frozenset(T.STOP_WORDS) | {str(w).lower() for w in self.stop_words}
+        self._memo: dict[str, str | None] = {}
         seqs = [self._words(t) for t in texts]
         self.fold_map_ = {}
         if self.fold_plurals:
