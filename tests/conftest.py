@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,12 @@ ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 MINI = FIXTURES / "mini"
 CORPUS = ROOT / "corpus"
+
+# Under `make test` (parallel by default) the tests would hand the parent make's jobserver
+# settings to the makes they start, which cannot reach it and print a warning on stderr.
+# The tests' makes are independent runs, as a user's would be.
+for _name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(scope="session")
