@@ -147,7 +147,7 @@ class TopicsParams(Section):
     auto_unit_min_docs: Int = Field(50, ge=1, description="auto: fit on documents from this many")
     k_min: Int = Field(2, ge=2, le=200, description="smallest k of the k-scan")
     k_max: Int = Field(8, ge=2, le=200, description="largest k of the k-scan")
-    scan_max_units: Int = Field(300, ge=10, description="the k-scan fits a seeded sample of at "
+    scan_max_units: Int = Field(1000, ge=10, description="the k-scan fits a seeded sample of at "
                                 "most this many units (the chosen model uses them all)")
     n_seeds: Int = Field(5, ge=2, le=100, description="refits per k for the stability score")
     min_stability: Float = Field(0.7, ge=0, le=1, description="k-rule: least stable topic")

@@ -10,7 +10,7 @@ TOPIC_DEFAULTS: dict = {
     "auto_unit_min_docs": 50,      # auto: fit on documents when there are at least this many
     "k_min": 2,
     "k_max": 8,
-    "scan_max_units": 300,         # the k-scan fits a seeded sample of at most this many units
+    "scan_max_units": 1000,        # the k-scan fits a seeded sample of at most this many units
     "n_seeds": 5,                  # refits per k for the stability score (>= 5)
     "min_stability": 0.7,          # k-rule: k qualifies when its least stable topic reaches this
     "min_diversity": 0.75,         # ...and its top-term diversity reaches this
