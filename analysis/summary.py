@@ -198,13 +198,13 @@ def what_the_corpus_argues(s: Summary, escape=None, n_points: int = 2) -> str:
                      f"(share of the text) are {listed}.")
     else:
         parts.append(f"The {n_docs} documents write about {subject}.")
+    words = found.get("digest.words")
+    v = words.values if words is not None else None
+    restated = (v["sentences"] - v["points"]) / v["sentences"] if v and v["sentences"] else 0.0
     made = [f for f in found if f.key.startswith("digest.most_made.")][:n_points]
     if made:
         quotes = "; ".join(f"“{esc(f.values['text'])}” ({f.values['times']}, "
                            f"{esc(first_items(f.values['where'], 3, noun='more documents'))})" for f in made)
-        words = found.get("digest.words")
-        v = words.values if words is not None else None
-        restated = (v["sentences"] - v["points"]) / v["sentences"] if v and v["sentences"] else 0.0
         lead = ("They seldom repeat a claim. " if restated < 0.05 else
                 f"{restated:.0%} of their sentences restate a point already made. ")
         parts.append("\n\n" + lead + "The points they make most often are " + quotes + ".")
@@ -212,14 +212,13 @@ def what_the_corpus_argues(s: Summary, escape=None, n_points: int = 2) -> str:
     if revisited:
         quotes = "; ".join(f"“{esc(f.values['text'])}” ({esc(f.values['label'])}, "
                            f"{f.values['neighbours']} related sentences)" for f in revisited)
-        parts.append("What they come back to are themes rather than claims; the most revisited "
-                     "points (revisited, not repeated) are " + quotes + ".")
-    words = found.get("digest.words")
-    if words is not None:
-        v = words.values
+        parts.append(("What they come back to are themes rather than claims; the most revisited "
+                      if restated < 0.05 else "Beyond what they restate, the most revisited ")
+                     + "points (revisited, not repeated) are " + quotes + ".")
+    if v is not None:
         said = (f"Said once each, their {v['points']:,} points take {v['after']:,} of "
                 f"{v['before']:,} words ({v['kept']:.0%})")
-        parts.append("\n\n" + said + (": read strictly, the essays are long because they cover much "
+        parts.append("\n\n" + said + (": read strictly, the documents are long because they cover much "
                                      "ground in similar words, not because they repeat their claims."
-                                     if v["kept"] >= 0.9 else "."))
+                                     if restated < 0.05 else "."))
     return " ".join(parts).replace(" \n\n", "\n\n")

@@ -216,6 +216,7 @@ def test_what_the_corpus_argues_states_the_measured_restatement(summary):
     text = what_the_corpus_argues(summary)
     # 16 sentences make 12 points: 4 sentences (25%) restate one, too many to call "seldom".
     assert "25% of their sentences restate a point already made" in text and "seldom" not in text
+    assert "themes rather than claims" not in text and "not because they repeat" not in text
     assert "made 3 times" not in text and "(3 times, " in text  # the harbour point, with its places
     assert first_items("A; B; C; D; E", 3, noun="more documents") == "A; B; C and 2 more documents"
     assert first_items("A; B", 3) == "A; B"
