@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import text as T
@@ -122,7 +123,6 @@ class Corpus:
         rows = []
         for d in self.docs:
             for s in d.sections:
-                body = [u for u in s.units]
                 rows.append({
                     "doc_id": d.doc_id,
                     "section_id": f"{d.doc_id}:h{s.section:02d}",
@@ -130,12 +130,18 @@ class Corpus:
                     "heading": s.heading,
                     "start": s.start,
                     "end": s.end,
-                    "paragraphs": len(body),
-                    "sentences": sum(len(u.sentences) for u in body),
-                    "words": sum(len(T.words(d.text[u.start:u.end])) for u in body),
+                    "paragraphs": len(s.units),
+                    "sentences": sum(len(u.sentences) for u in s.units),
                 })
-        return pd.DataFrame(rows, columns=["doc_id", "section_id", "section", "heading", "start",
-                                           "end", "paragraphs", "sentences", "words"])
+        frame = pd.DataFrame(rows, columns=["doc_id", "section_id", "section", "heading", "start",
+                                            "end", "paragraphs", "sentences"])
+        # A unit's sentences cover all of its words (they split it at whitespace), so a
+        # section's words are its sentences' words: counted once, not tokenised again.
+        sents = self.sentences
+        got = sents.groupby(["doc_id", "section"], sort=False)["words"].sum()
+        key = pd.MultiIndex.from_arrays([frame["doc_id"], frame["section"]])
+        frame["words"] = got.reindex(key, fill_value=0).to_numpy().astype(int)
+        return frame
 
     @cached_property
     def paragraphs(self) -> pd.DataFrame:
@@ -183,8 +189,24 @@ class Corpus:
                     cols["text"].extend(d.text[a:b] for a, b in u.sentences)
                     n += k
         frame = pd.DataFrame(cols)
-        frame["words"] = [len(T.WORD_RE.findall(t)) for t in frame["text"]]
+        tokens = T.tokenize(cols["text"])
+        self.__dict__["sentence_tokens"] = tokens    # fills the cached property below
+        frame["words"] = np.bincount(tokens[2], minlength=len(frame))
         return frame
+
+    @cached_property
+    def sentence_tokens(self) -> tuple:
+        """Every sentence's lower-cased words, tokenised once for the whole corpus.
+
+        Returns
+        -------
+        tuple
+            ``(vocabulary, ids, sentence)`` as :func:`analysis.text.tokenize` gives
+            them; ``sentence`` indexes the rows of :attr:`sentences`.
+        """
+        frame = self.sentences               # building the frame tokenises it ...
+        got = self.__dict__.get("sentence_tokens")
+        return got if got is not None else T.tokenize(frame["text"].tolist())  # ... unless built before
 
 
 # --------------------------------------------------------------------------- parsing
@@ -489,7 +511,8 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
         extensions = [extensions]
     exts = {e.lower() if e.startswith(".") else "." + e.lower() for e in extensions}
     entries = sorted(p for p in root.iterdir() if not p.name.startswith("."))
-    files = [p for p in entries if p.is_file() and p.suffix.lower() in exts]
+    is_file = {p: p.is_file() for p in entries}
+    files = [p for p in entries if is_file[p] and p.suffix.lower() in exts]
     if not entries:
         raise InputError(f"corpus folder '{root}' is empty: add .txt or .md files to it")
     if not files:
@@ -498,7 +521,8 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
             f"({len(entries)} other entries): add text files or convert them to plain text"
         )
     warnings: list[str] = []
-    others = [p.name for p in entries if p not in files and p.is_file()]
+    chosen = set(files)   # a set: a list here made reading 5,000 files quadratic
+    others = [p.name for p in entries if is_file[p] and p not in chosen]
     if others:
         warnings.append(f"ignored {len(others)} file(s) without a text suffix: {', '.join(others[:5])}"
                         + (" ..." if len(others) > 5 else ""))

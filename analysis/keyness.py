@@ -24,8 +24,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -209,10 +207,7 @@ def _is_content(w: str) -> bool:
     return w not in T.STOP_WORDS and any(ch.isalpha() for ch in w)
 
 
-_TOKEN_OR_BREAK_RE = re.compile(T.WORD_RE.pattern + "|\x00")
-
-
-def word_matrix(corpus: Corpus, chunk: int = 20000) -> dict:
+def word_matrix(corpus: Corpus) -> dict:
     """Content-word and bigram counts of every document as sparse matrices, in one pass.
 
     Words are :func:`analysis.text.words` of each sentence; stop words and
@@ -231,22 +226,7 @@ def word_matrix(corpus: Corpus, chunk: int = 20000) -> dict:
     docs = corpus.doc_ids
     sents = corpus.sentences
     doc_of = pd.Categorical(sents["doc_id"], categories=docs).codes.astype(np.int64)
-    texts = sents["text"].tolist()
-    vocab: dict[str, int] = {}
-    tok_ids, tok_sent = [], []
-    for lo in range(0, len(texts), chunk):
-        found = _TOKEN_OR_BREAK_RE.findall("\x00".join(texts[lo:lo + chunk]) + "\x00")
-        brk = np.fromiter((t == "\x00" for t in found), dtype=bool, count=len(found))
-        sent = lo + np.cumsum(brk) - brk            # sentence of each token
-        words = [t for t in found if t != "\x00"]
-        lowered = "\x01".join(words).lower().split("\x01") if words else []
-        codes, uniques = pd.factorize(pd.Series(lowered, dtype=object))
-        remap = np.array([vocab.setdefault(u, len(vocab)) for u in uniques], dtype=np.int64)
-        tok_ids.append(remap[codes] if len(codes) else np.zeros(0, np.int64))
-        tok_sent.append(sent[~brk])
-    ids = np.concatenate(tok_ids) if tok_ids else np.zeros(0, np.int64)
-    sent = np.concatenate(tok_sent) if tok_sent else np.zeros(0, np.int64)
-    items = np.array(list(vocab), dtype=object)
+    items, ids, sent = corpus.sentence_tokens      # tokenised once, with the sentence frame
     content = np.fromiter((_is_content(w) for w in items), dtype=bool, count=len(items))
     tdoc = doc_of[sent]
     n_docs, V = len(docs), len(items)

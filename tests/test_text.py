@@ -44,3 +44,14 @@ def test_words_keep_inner_hyphens_and_apostrophes():
     assert T.words("Capacity-building, the state's U.N. role") == [
         "capacity-building", "the", "state's", "u", "n", "role"]
     assert T.content_words("The role of the state in 2024") == ["role", "state"]
+
+
+def test_tokenize_counts_each_text_and_survives_nul():
+    import numpy as np
+
+    texts = ["The U.N. mission's capacity-building", "", "a\x00b  A", "Peace peace"]
+    vocab, ids, where = T.tokenize(texts, chunk=2)       # two chunks: ids stay global
+    assert np.bincount(where, minlength=4).tolist() == [5, 0, 3, 2]
+    assert [vocab[i] for i in ids] == ["the", "u", "n", "mission's", "capacity-building",
+                                       "a", "b", "a", "peace", "peace"]
+    assert [T.words(t) for t in texts] == [[vocab[i] for i in ids[where == k]] for k in range(4)]
