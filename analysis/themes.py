@@ -501,8 +501,19 @@ def _units(corpus: Corpus) -> pd.DataFrame:
     return corpus.paragraphs
 
 
-def _context(text: str, a: int, b: int) -> str:
-    return " ".join(text[a:b].split())
+_SPACE_RUN_RE = re.compile(r"\s+")
+_AT_BREAK_RE = re.compile(" ?\x00 ?")
+
+
+def _contexts(texts: list[str], starts, ends) -> list[str]:
+    """``" ".join(text[a:b].split())`` for many slices, in a few passes over one string."""
+    if not texts:
+        return []
+    slices = [t[a:b] for t, a, b in zip(texts, starts.tolist(), ends.tolist())]
+    joined = "\x00".join(slices)
+    if joined.count("\x00") != len(slices) - 1:   # a text holds NUL (UTF-16 files may)
+        return [" ".join(x.split()) for x in slices]
+    return _AT_BREAK_RE.sub("\x00", _SPACE_RUN_RE.sub(" ", joined)).strip(" ").split("\x00")
 
 
 def _progress(iterable, desc: str, total: int | None = None):
@@ -580,8 +591,8 @@ def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> p
         "doc_id": docs, "theme": [themes[i].name for i in ti],
         "term": [themes[i].terms[j] for i, j in zip(ti, k)], "start": a, "end": b,
         "text": [t[x:y] for t, x, y in zip(doc_text, a, b)],
-        "left": [_context(t, max(0, x - kwic_chars), x) for t, x in zip(doc_text, a)],
-        "right": [_context(t, y, y + kwic_chars) for t, y in zip(doc_text, b)],
+        "left": _contexts(doc_text, np.maximum(a - kwic_chars, 0), a),
+        "right": _contexts(doc_text, b, b + kwic_chars),
         "section": paras["section"].to_numpy()[unit], "heading": paras["heading"].to_numpy()[unit],
         "paragraph": paras["paragraph"].to_numpy()[unit],
         "paragraph_id": paras["paragraph_id"].to_numpy()[unit], "position": position,
