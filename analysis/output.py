@@ -58,11 +58,11 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
             write_atomic(path, frame)
             written.append(path)
             continue
-        _write_table(path, frame, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
+        _write_table(path, frame, lambda tmp: write_csv(frame, tmp))
         written.append(path)
         if len(frame) > PARQUET_MIN_ROWS and _parquet_available():
             parquet = path.with_suffix(".parquet")
-            _write_table(parquet, frame, lambda tmp: frame.to_parquet(tmp, index=False))
+            _write_table(parquet, frame, lambda tmp: _write_parquet(frame, tmp))
             written.append(parquet)
     return written
 
@@ -149,6 +149,55 @@ def remove_if_empty(folders: list[Path]) -> None:
 
 #: Tables with more rows than this are also written as Parquet (when pyarrow is installed).
 PARQUET_MIN_ROWS = 1_000_000
+
+
+#: Tables with at least this many rows are written by pyarrow's CSV writer, about ten
+#: times faster than pandas'. Its files read back the same; they differ in form only:
+#: every text field is quoted, and a whole float is written "3", not "3.0".
+FAST_CSV_MIN_ROWS = 100_000
+
+
+def _arrow_table(frame: pd.DataFrame, for_csv: bool = True):
+    """`frame` as a pyarrow Table; `for_csv`: one whose CSV holds the values pandas would write."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = {}
+    for name in frame.columns:
+        col = frame[name]
+        try:
+            arr = pa.array(col, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):   # mixed objects: as pandas prints them
+            missing = col.isna().to_numpy()
+            arr = pa.array([None if m else str(v) for v, m in zip(col, missing)], type=pa.string())
+        if for_csv and pa.types.is_boolean(arr.type):      # pandas writes True/False, pyarrow true/false
+            arr = pc.if_else(arr, "True", "False")
+        elif for_csv and pa.types.is_dictionary(arr.type):   # categorical: its values
+            arr = arr.dictionary_decode()
+        columns[str(name)] = arr
+    return pa.table(columns)
+
+
+def write_csv(frame: pd.DataFrame, path) -> None:
+    """Write `frame` as UTF-8 CSV without its index (pyarrow for large tables, see FAST_CSV_MIN_ROWS).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    path : str or Path
+    """
+    if len(frame) >= FAST_CSV_MIN_ROWS and _parquet_available():
+        import pyarrow.csv as pcsv
+
+        pcsv.write_csv(_arrow_table(frame), str(path))
+    else:
+        frame.to_csv(path, index=False, encoding="utf-8")
+
+
+def _write_parquet(frame: pd.DataFrame, path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(_arrow_table(frame, for_csv=False), str(path))
 
 
 def _parquet_available() -> bool:
