@@ -189,17 +189,37 @@ class TopicModel:
         self.fit_seconds_ = time.perf_counter() - t0
         return self
 
-    def transform(self, texts) -> np.ndarray:
-        """Topic shares of new texts (rows sum to 1; NaN for a text with no known term)."""
-        counts = self.vocabulary_.transform(list(texts))
+    def _weights(self, counts):
+        """The model's input for `counts` (TF-IDF for NMF) and its topic weights, in topic order."""
         X = self.tfidf_.transform(counts) if self.method == "nmf" else counts
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            W = self.estimator_.transform(X)
-        W = np.asarray(W)[:, self.order_]
+            W = np.asarray(self.estimator_.transform(X))[:, self.order_]
+        return X, W
+
+    def _shares(self, counts, W) -> np.ndarray:
+        W = W.copy()
         if self.method == "lda":  # LDA gives the prior for an empty text; call it unknown
             W[np.asarray(counts.sum(axis=1)).ravel() == 0] = 0
         return normalize_rows(W)
+
+    def transform(self, texts=None, counts=None) -> np.ndarray:
+        """Topic shares of new texts (rows sum to 1; NaN for a text with no known term).
+
+        Parameters
+        ----------
+        texts : sequence of str
+        counts : sparse matrix, optional
+            ``vocabulary_.transform(texts)``, when already computed (then `texts` is not read).
+        """
+        counts = self.vocabulary_.transform(list(texts)) if counts is None else counts
+        return self._shares(counts, self._weights(counts)[1])
+
+    def transform_with_quality(self, texts=None, counts=None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`transform` and :meth:`fit_quality` of new texts, from one pass of the model."""
+        counts = self.vocabulary_.transform(list(texts)) if counts is None else counts
+        X, W = self._weights(counts)
+        return self._shares(counts, W), self._quality(X, W)
 
     def fit_quality(self, texts=None) -> np.ndarray:
         """How well the model reproduces each text: cosine of its term vector and its reconstruction.
@@ -219,15 +239,12 @@ class TopicModel:
             One value per text in [0, 1]; 0 for a text with no known term.
         """
         if texts is None:
-            counts, W = self.counts_, self.unit_weights_
-        else:
-            counts = self.vocabulary_.transform(list(texts))
-            W = None
-        X = self.tfidf_.transform(counts) if self.method == "nmf" else counts
-        if W is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                W = np.asarray(self.estimator_.transform(X))[:, self.order_]
+            counts = self.counts_
+            X = self.tfidf_.transform(counts) if self.method == "nmf" else counts
+            return self._quality(X, self.unit_weights_)
+        return self._quality(*self._weights(self.vocabulary_.transform(list(texts))))
+
+    def _quality(self, X, W) -> np.ndarray:
         X = sp.csr_matrix(X)
         W = np.asarray(W)
         # LDA topics are distributions; raw pseudo-counts would weigh large topics up

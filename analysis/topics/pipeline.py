@@ -166,9 +166,8 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     if chosen_unit == "paragraph":
         ref, para_shares, fit = counts, shares, model.fit_quality()
     else:
-        ref = vocab.transform(para_units["text"].tolist())
-        para_shares = model.transform(para_units["text"])
-        fit = model.fit_quality(para_units["text"])
+        ref = vocab.transform(para_units["text"].tolist())      # tokenised once for all three
+        para_shares, fit = model.transform_with_quality(counts=ref)
     res.representatives = representatives(para_shares, fit, para_units, labels, int(s["representative_n"]),
                                           float(s["representative_min_share"]))
     doc_words = pd.Series(lengths).groupby(units["doc_id"].to_numpy()).sum()
