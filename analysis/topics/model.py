@@ -249,14 +249,12 @@ class TopicModel:
         W = np.asarray(W)
         # LDA topics are distributions; raw pseudo-counts would weigh large topics up
         H = self.components_ if self.method == "nmf" else self.topic_term_distributions()
-        out = np.zeros(X.shape[0])
-        x_norm = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-        for start in range(0, X.shape[0], 512):  # blocks: no dense units x terms array
-            R = W[start:start + 512] @ H
-            dots = np.asarray(X[start:start + 512].multiply(R).sum(axis=1)).ravel()
-            norms = x_norm[start:start + 512] * np.linalg.norm(R, axis=1)
-            out[start:start + 512] = np.where(norms > 0, dots / np.where(norms > 0, norms, 1), 0.0)
-        return out
+        # The reconstruction R = W H is never formed (units x terms, dense):
+        # x.r = (x H^T).w and |r|^2 = w (H H^T) w, so the cost is nnz(X) k + n k^2.
+        dots = np.einsum("ij,ij->i", np.asarray(X @ H.T), W)
+        r_norm = np.sqrt(np.maximum(np.einsum("ij,ij->i", W @ (H @ H.T), W), 0.0))
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel()) * r_norm
+        return np.clip(np.where(norms > 0, dots / np.where(norms > 0, norms, 1), 0.0), 0.0, 1.0)
 
     def topic_term_distributions(self) -> np.ndarray:
         """Topic-term weights scaled so each topic sums to 1."""
