@@ -182,6 +182,70 @@ def verify_pairs(sets: list[frozenset], pairs, threshold: float) -> dict[tuple[i
     return out
 
 
+def window_hashes(ids: np.ndarray, k: int) -> np.ndarray:
+    """64-bit polynomial hashes of every run of `k` consecutive word ids (``len(ids) - k + 1``).
+
+    Equal runs hash equal; a collision between different runs is possible but
+    rare, so callers that need exact answers compare the ids of each hit.
+    """
+    n = len(ids) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    ids = np.asarray(ids, dtype=np.uint64) + np.uint64(1)
+    h = np.zeros(n, dtype=np.uint64)
+    mult = np.uint64(1)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            h += ids[t:t + n] * mult
+            mult *= np.uint64(1_000_003)
+    return h
+
+
+def shared_runs(ids_a: np.ndarray, ids_b: np.ndarray, k: int, same: bool = False,
+                hashes_a: np.ndarray | None = None, hashes_b: np.ndarray | None = None
+                ) -> list[tuple[int, int, int]]:
+    """Maximal runs of at least `k` words two word-id sequences share (see :func:`shared_passages`).
+
+    Every position pair whose `k` words agree is found by sorting one side's
+    window hashes and searching the other's (no per-word Python loop), checked
+    word by word, and chained along its diagonal into maximal runs.
+
+    Returns
+    -------
+    list of (int, int, int)
+        ``(start_a, start_b, length)`` in words, longest first, then by position.
+    """
+    ha = window_hashes(ids_a, k) if hashes_a is None else hashes_a
+    hb = window_hashes(ids_b, k) if hashes_b is None else hashes_b
+    if not len(ha) or not len(hb):
+        return []
+    order = np.argsort(hb, kind="stable")
+    sorted_b = hb[order]
+    lo = np.searchsorted(sorted_b, ha, "left")
+    cnt = np.searchsorted(sorted_b, ha, "right") - lo
+    total = int(cnt.sum())
+    if not total:
+        return []
+    i = np.repeat(np.arange(len(ha)), cnt)
+    j = order[np.arange(total) - np.repeat(np.cumsum(cnt) - cnt - lo, cnt)]
+    if same:                                  # one text: two different places, each pair once
+        keep = j > i
+        i, j = i[keep], j[keep]
+    off = np.arange(k)
+    exact = (np.asarray(ids_a)[i[:, None] + off] == np.asarray(ids_b)[j[:, None] + off]).all(axis=1)
+    i, j = i[exact], j[exact]
+    if not len(i):
+        return []
+    d = j - i
+    o = np.lexsort((i, d))
+    i, j, d = i[o], j[o], d[o]
+    starts = np.r_[True, (d[1:] != d[:-1]) | (i[1:] != i[:-1] + 1)]
+    words = np.bincount(np.cumsum(starts) - 1) + k - 1
+    si, sj = i[starts], j[starts]
+    o = np.lexsort((sj, si, -words))
+    return list(zip(si[o].tolist(), sj[o].tolist(), words[o].tolist()))
+
+
 def shared_passages(words_a: list[str], words_b: list[str], min_words: int = 8,
                     same: bool = False) -> list[tuple[int, int, int]]:
     """Maximal word runs that occur in both texts.
@@ -201,25 +265,9 @@ def shared_passages(words_a: list[str], words_b: list[str], min_words: int = 8,
     list of (int, int, int)
         ``(start_a, start_b, length)`` in words, longest first.
     """
-    k = min_words
-    if len(words_a) < k or len(words_b) < k:
+    if len(words_a) < min_words or len(words_b) < min_words:
         return []
-    index: dict[tuple, list[int]] = defaultdict(list)
-    for j in range(len(words_b) - k + 1):
-        index[tuple(words_b[j:j + k])].append(j)
-    hits = set()
-    for i in range(len(words_a) - k + 1):
-        for j in index.get(tuple(words_a[i:i + k]), ()):
-            if same and j <= i:
-                continue
-            hits.add((i, j))
-    runs = []
-    for i, j in sorted(hits):
-        if (i - 1, j - 1) in hits:
-            continue  # not the start of a run
-        n = 0
-        while (i + n, j + n) in hits:
-            n += 1
-        runs.append((i, j, n + k - 1))
-    runs.sort(key=lambda r: (-r[2], r[0], r[1]))
-    return runs
+    vocab: dict[str, int] = {}
+    ids_a = np.array([vocab.setdefault(w, len(vocab)) for w in words_a], dtype=np.int64)
+    ids_b = np.array([vocab.setdefault(w, len(vocab)) for w in words_b], dtype=np.int64)
+    return shared_runs(ids_a, ids_b, min_words, same)

@@ -13,8 +13,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .. import text as T
-from .shingles import (exact_pairs, jaccard, minhash_candidates, overlap, shared_passages,
-                       text_shingles, verify_pairs)
+from .shingles import (exact_pairs, jaccard, minhash_candidates, overlap, shared_runs, text_shingles,
+                       verify_pairs, window_hashes)
 
 
 def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_lsh: bool = True):
@@ -48,39 +48,44 @@ def empty_passages():
                                  "b_start", "b_end", "text"])
 
 
-def passage_candidates(words: list[list[str]], min_words: int) -> list[tuple[int, int]]:
+def _word_ids(words: list[list[str]]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each document's words as ids into one corpus vocabulary, and the document of each word."""
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    flat = [w for ws in words for w in ws]
+    ids = pd.factorize(pd.Series(flat, dtype=object))[0].astype(np.int64) if flat else np.zeros(0, np.int64)
+    return np.split(ids, np.cumsum(lengths)[:-1]) if len(words) else [], lengths
+
+
+def passage_candidates(words: list[list[str]], min_words: int,
+                       hashes: list[np.ndarray] | None = None) -> list[tuple[int, int]]:
     """Document pairs ``(x, y)``, ``x <= y``, that share a run of `min_words` words.
 
     A shared passage of at least `min_words` words means both documents hold
     the same `min_words`-gram, so only pairs sharing a hashed `min_words`-gram
     (or, for ``x == y``, a document holding one twice) can have one. Hash
-    collisions only add candidates, which :func:`shared_passages` checks exactly.
+    collisions only add candidates, which :func:`shared_runs` checks exactly.
+
+    Parameters
+    ----------
+    words : list of list of str
+    min_words : int
+    hashes : list of ndarray, optional
+        :func:`window_hashes` of each document's word ids, when already computed.
     """
     k = min_words
-    lengths = np.array([len(w) for w in words], dtype=np.int64)
-    if len(words) == 0 or lengths.sum() == 0:
+    if hashes is None:
+        hashes = [window_hashes(ids, k) for ids in _word_ids(words)[0]]
+    sizes = np.array([len(h) for h in hashes], dtype=np.int64)
+    if not len(hashes) or not sizes.sum():
         return []
-    flat = [w for ws in words for w in ws]
-    ids = pd.factorize(pd.Series(flat, dtype=object))[0].astype(np.uint64) + np.uint64(1)
-    doc = np.repeat(np.arange(len(words)), lengths)
-    n = len(ids) - k + 1
-    if n <= 0:
-        return []
-    h = np.zeros(n, dtype=np.uint64)
-    mult = np.uint64(1)
-    with np.errstate(over="ignore"):
-        for t in range(k):
-            h += ids[t:t + n] * mult
-            mult *= np.uint64(1_000_003)
-    ok = doc[:n] == doc[k - 1:k - 1 + n]            # windows inside one document
-    h, d = h[ok], doc[:n][ok]
+    h, d = np.concatenate(hashes), np.repeat(np.arange(len(hashes)), sizes)
     codes = pd.factorize(h)[0]
     pairs = pd.DataFrame({"h": codes, "d": d})
     counts = pairs.groupby(["h", "d"]).size()
     within = sorted(set(counts[counts > 1].index.get_level_values("d").tolist()))
     cell = counts.index.to_frame(index=False)
     H = sp.csr_matrix((np.ones(len(cell)), (cell["d"], cell["h"])),
-                      shape=(len(words), int(codes.max()) + 1 if len(codes) else 1))
+                      shape=(len(hashes), int(codes.max()) + 1 if len(codes) else 1))
     C = sp.triu(H @ H.T, k=1).tocoo()
     cands = set(zip(C.row.tolist(), C.col.tolist())) | {(x, x) for x in within}
     return sorted(cands)
@@ -91,18 +96,18 @@ def passages(corpus, min_words: int) -> pd.DataFrame:
 
     Only document pairs that share a `min_words`-gram are compared
     (:func:`passage_candidates`), so the cost grows with the shared material,
-    not with the square of the number of documents.
+    not with the square of the number of documents; each pair is compared by
+    sorted window hashes (:func:`shared_runs`), not word by word.
     """
     docs = list(corpus.docs)
-    toks = []
-    for d in docs:
-        spans = T.word_spans(d.text)
-        toks.append(([d.text[a:b].lower() for a, b in spans], spans))
+    spans = [T.word_spans(d.text) for d in docs]
+    words = [[d.text[a:b].lower() for a, b in sp_] for d, sp_ in zip(docs, spans)]
+    ids, _ = _word_ids(words)
+    hashes = [window_hashes(x, min_words) for x in ids]
     rows = []
-    for x, y in passage_candidates([t[0] for t in toks], min_words):
-        wa, sa = toks[x]
-        wb, sb = toks[y]
-        for i, j, n in shared_passages(wa, wb, min_words, same=(x == y)):
+    for x, y in passage_candidates(words, min_words, hashes):
+        sa, sb = spans[x], spans[y]
+        for i, j, n in shared_runs(ids[x], ids[y], min_words, x == y, hashes[x], hashes[y]):
             rows.append({
                 "doc_a": docs[x].doc_id, "doc_b": docs[y].doc_id,
                 "scope": "within" if x == y else "cross", "words": n,
