@@ -343,7 +343,7 @@ def _layers(n: int, pairs: pd.DataFrame) -> pd.DataFrame:
         sub = pairs[m.to_numpy(bool)]
         for scope in ("within", "cross", "all"):
             s = sub if scope == "all" else sub[sub["scope"] == scope]
-            involved = len(set(s["a_id"]) | set(s["b_id"]))
+            involved = pd.concat([s["a_id"], s["b_id"]], ignore_index=True).nunique()  # vectorised
             rows.append({"layer": name, "scope": scope, "pairs": len(s), "sentences": involved,
                          "share_of_sentences": involved / max(n, 1)})
     return pd.DataFrame(rows)
