@@ -444,3 +444,24 @@ def test_phrase_pairs_skip_phrases_in_more_sentences_than_the_cap():
     capped = _phrase_pairs(S, phrases, max_sentences=4)
     # the 5-sentence phrase gives no pairs (10 with it); the 2-sentence one keeps its pair
     assert capped == {(4, 5): "at the end of the day"}
+
+
+def test_minhash_signatures_match_datasketch():
+    """The array MinHash gives datasketch's own signatures, so LSH candidates are unchanged."""
+    from datasketch import MinHash
+
+    from analysis.redundancy.shingles import _sha1_32, minhash_signatures
+
+    sets = [frozenset({"a b c", "b c d"}), frozenset({"only one"}),
+            frozenset(f"w{i} w{i + 1} w{i + 2}" for i in range(40)), frozenset({"a b c"})]
+    ours = minhash_signatures(sets, num_perm=64, seed=7)
+    theirs = np.array([m.hashvalues for m in MinHash.bulk([[x.encode() for x in s] for s in sets],
+                                                           num_perm=64, seed=7, hashfunc=_sha1_32)])
+    assert ours is not None and np.array_equal(ours, theirs)
+
+
+def test_group_pairs_lists_every_pair_once():
+    from analysis.redundancy.shingles import _group_pairs
+
+    x, y = _group_pairs(np.array([5, 1, 5, 2, 5, 1]))
+    assert sorted(zip(x.tolist(), y.tolist())) == [(0, 2), (0, 4), (1, 5), (2, 4)]

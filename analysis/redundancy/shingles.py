@@ -10,9 +10,9 @@ sparse shingle-incidence product) and serves as the reference on small sets.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from .. import text as T
@@ -76,13 +76,66 @@ def _sha1_32(b: bytes) -> int:
     return int.from_bytes(hashlib.sha1(b).digest()[:4], "little")
 
 
+def _group_pairs(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair ``(x, y)``, ``x < y``, of row numbers that share a group code."""
+    order = np.argsort(groups, kind="stable")
+    g = groups[order]
+    first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    size = np.diff(np.r_[first, len(g)])
+    end = np.repeat(first + size, size)                  # one past each row's group
+    later = end - np.arange(len(g)) - 1                  # partners after each row
+    left = np.repeat(np.arange(len(g)), later)
+    right = np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later) + left + 1
+    x, y = order[left], order[right]
+    return np.minimum(x, y), np.maximum(x, y)
+
+
+def minhash_signatures(sets: list[frozenset], num_perm: int = 128, seed: int = 1) -> np.ndarray | None:
+    """datasketch MinHash signatures of many sets at once (rows as ``MinHash.hashvalues``).
+
+    The same hash (SHA-1, 32 bits), the same seeded permutations and the
+    same arithmetic as datasketch's default scheme, with the per-set objects
+    replaced by array operations: each distinct shingle is hashed once.
+    Returns None when the installed datasketch uses another scheme.
+
+    Parameters
+    ----------
+    sets : list of frozenset
+        Non-empty shingle sets.
+    """
+    from datasketch import MinHash
+    from datasketch.minhash import _fmix
+
+    template = MinHash(num_perm=num_perm, seed=seed, hashfunc=_sha1_32)
+    if getattr(template, "scheme", None) != "affine32":
+        return None
+    a, b = (np.asarray(x, dtype=np.uint32) for x in template.permutations)
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    flat = [x for st in sets for x in st]
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object))
+    hv = np.array([_sha1_32(u.encode("utf-8")) for u in uniques], dtype=np.uint32)
+    hv = _fmix(hv, 32)[codes]
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    out = np.empty((len(sets), num_perm), dtype=np.uint32)
+    step = max(1, 200_000 // max(int(sizes.max(initial=1)), 1))   # sets per block: bounded memory
+    with np.errstate(over="ignore"):
+        for lo in range(0, len(sets), step):
+            hi = min(lo + step, len(sets))
+            seg = hv[starts[lo]:starts[hi - 1] + sizes[hi - 1]]
+            phv = seg[:, None] * a + b                   # wraps modulo 2^32, as datasketch's does
+            out[lo:hi] = np.minimum.reduceat(phv, starts[lo:hi] - starts[lo], axis=0)
+    return out
+
+
 def minhash_candidates(sets: list[frozenset], num_perm: int = 128, threshold: float = 0.3,
                        seed: int = 1) -> set[tuple[int, int]]:
     """Candidate pairs ``(i, j)``, ``i < j``, likely to have Jaccard >= `threshold`.
 
-    Uses datasketch's MinHash and MinHashLSH (banding), so the cost grows
-    with the number of texts, not with the number of pairs. Candidates are
-    not verified here: pass them to :func:`verify_pairs`.
+    MinHash signatures (:func:`minhash_signatures`) are cut into the bands
+    datasketch's MinHashLSH chooses for `threshold`; two texts whose band
+    agrees become a candidate. The cost grows with the number of texts and
+    candidates, not with the number of pairs. Candidates are not verified
+    here: pass them to :func:`verify_pairs`.
 
     Parameters
     ----------
@@ -101,27 +154,26 @@ def minhash_candidates(sets: list[frozenset], num_perm: int = 128, threshold: fl
     """
     from datasketch import MinHash, MinHashLSH
 
-    keep = [i for i, s in enumerate(sets) if s]
+    keep = np.array([i for i, st in enumerate(sets) if st], dtype=np.int64)
     if len(keep) < 2:
         return set()
-    encoded = [[x.encode("utf-8") for x in sets[i]] for i in keep]
-    hashes = MinHash.bulk(encoded, num_perm=num_perm, seed=seed, hashfunc=_sha1_32)
+    kept = [sets[i] for i in keep]
+    sig = minhash_signatures(kept, num_perm, seed)
+    if sig is None:   # another datasketch scheme: its own objects
+        encoded = [[x.encode("utf-8") for x in st] for st in kept]
+        sig = np.array([m.hashvalues for m in MinHash.bulk(encoded, num_perm=num_perm, seed=seed,
+                                                            hashfunc=_sha1_32)])
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    # Bucket directly on the band keys instead of querying one text at a time.
-    buckets: list[dict] = [defaultdict(list) for _ in range(lsh.b)]
-    for idx, mh in zip(keep, hashes):
-        hv = mh.hashvalues
-        for band, (start, end) in enumerate(lsh.hashranges):
-            buckets[band][hv[start:end].tobytes()].append(idx)
-    out: set[tuple[int, int]] = set()
-    for band in buckets:
-        for members in band.values():
-            if len(members) > 1:
-                for x in range(len(members)):
-                    for y in range(x + 1, len(members)):
-                        a, b = members[x], members[y]
-                        out.add((a, b) if a < b else (b, a))
-    return out
+    xs, ys = [], []
+    for start, end in lsh.hashranges:
+        band = np.ascontiguousarray(sig[:, start:end])
+        keys = band.view(np.dtype((np.void, band.dtype.itemsize * (end - start)))).ravel()
+        x, y = _group_pairs(np.unique(keys, return_inverse=True)[1].ravel())
+        xs.append(x)
+        ys.append(y)
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    key = np.unique(x * len(keep) + y)
+    return set(zip(keep[key // len(keep)].tolist(), keep[key % len(keep)].tolist()))
 
 
 def incidence(sets: list[frozenset]) -> sp.csr_matrix:
