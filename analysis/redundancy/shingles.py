@@ -217,6 +217,35 @@ def exact_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, int]
             for i, j, v in zip(inter.row[keep], inter.col[keep], jac[keep])}
 
 
+def pair_scores(sets: list[frozenset], i, j, X: sp.csr_matrix | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`jaccard` and :func:`overlap` of the set pairs ``(i[m], j[m])``, as arrays.
+
+    Shared shingles are counted by a row-wise product of the binary
+    incidence matrix (in blocks), not by intersecting Python sets per pair.
+
+    Parameters
+    ----------
+    sets : list of frozenset
+    i, j : array-like of int
+    X : sparse matrix, optional
+        ``incidence(sets)``, when already built.
+    """
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    if not len(i):
+        return np.zeros(0), np.zeros(0)
+    X = incidence(sets) if X is None else X
+    sizes = np.diff(X.indptr).astype(float)
+    inter = np.empty(len(i))
+    for lo in range(0, len(i), 100_000):
+        hi = lo + 100_000
+        inter[lo:hi] = np.asarray(X[i[lo:hi]].multiply(X[j[lo:hi]]).sum(axis=1)).ravel()
+    union = sizes[i] + sizes[j] - inter
+    small = np.minimum(sizes[i], sizes[j])
+    jac = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
+    return jac, np.where(small > 0, inter / np.where(small > 0, small, 1), 0.0)
+
+
 def verify_pairs(sets: list[frozenset], pairs, threshold: float) -> dict[tuple[int, int], float]:
     """Keep the candidate pairs whose exact Jaccard reaches `threshold`.
 
@@ -225,13 +254,10 @@ def verify_pairs(sets: list[frozenset], pairs, threshold: float) -> dict[tuple[i
     dict
         ``(i, j) -> jaccard`` with ``i < j``.
     """
-    out = {}
-    for i, j in pairs:
-        i, j = (i, j) if i < j else (j, i)
-        v = jaccard(sets[i], sets[j])
-        if v >= threshold:
-            out[(i, j)] = v
-    return out
+    ij = np.array(sorted({(min(a, b), max(a, b)) for a, b in pairs}), dtype=np.int64).reshape(-1, 2)
+    jac = pair_scores(sets, ij[:, 0], ij[:, 1])[0]
+    keep = jac >= threshold
+    return dict(zip(zip(ij[keep, 0].tolist(), ij[keep, 1].tolist()), jac[keep].tolist()))
 
 
 def window_hashes(ids: np.ndarray, k: int) -> np.ndarray:

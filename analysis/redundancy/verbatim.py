@@ -13,8 +13,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .. import text as T
-from .shingles import (exact_pairs, jaccard, minhash_candidates, overlap, shared_runs, text_shingles,
-                       verify_pairs, window_hashes)
+from .shingles import (exact_pairs, minhash_candidates, overlap, pair_scores, shared_runs,
+                       text_shingles, verify_pairs, window_hashes)
 
 
 def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_lsh: bool = True):
@@ -38,9 +38,10 @@ def is_near_copy(sets, i, j, near_copy: float, containment: float) -> tuple[np.n
     Containment is only trusted when both sides have at least 3 shingles;
     otherwise it falls back to the Jaccard.
     """
-    jac = np.array([jaccard(sets[a], sets[b]) for a, b in zip(i, j)], dtype=float)
-    ovl = np.array([overlap(sets[a], sets[b]) if min(len(sets[a]), len(sets[b])) >= 3 else x
-                    for a, b, x in zip(i, j, jac)], dtype=float)
+    jac, ovl = pair_scores(sets, i, j)
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    if len(jac):
+        ovl = np.where(np.minimum(sizes[np.asarray(i)], sizes[np.asarray(j)]) >= 3, ovl, jac)
     return jac, ovl, (jac >= near_copy) | (ovl >= containment)
 
 def empty_passages():
