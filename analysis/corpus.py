@@ -556,7 +556,7 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
         if encoding != "utf-8":
             warnings.append(f"'{p.name}' is not UTF-8: decoded as {encoding}; "
                             "re-save it as UTF-8 if characters look wrong")
-        digest = hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode()).hexdigest()
+        digest = hashlib.sha256(" ".join(text.split()).encode()).hexdigest()   # whitespace-blind
         if digest in seen:
             warnings.append(f"skipped '{p.name}': identical to '{seen[digest]}'")
             continue
