@@ -520,6 +520,43 @@ def _progress(iterable, desc: str, total: int | None = None):
     return tqdm(iterable, desc=desc, total=total, unit="doc", leave=False, mininterval=1.0)
 
 
+#: Corpora with more characters than this are matched by two forked processes (when the
+#: machine has two cores): each batch is independent, and the order of results is kept.
+PARALLEL_MIN_CHARS = 20_000_000
+#: Characters of whole documents matched in one regex pass.
+BATCH_CHARS = 1_000_000
+_BATCH_INPUT: tuple = ()    # (unit texts, themes, index), inherited by forked workers
+
+
+def _match_batch(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Resolved matches ``(theme, start, end, term)`` and word starts of one batch of units."""
+    unit_text, themes, index = _BATCH_INPUT
+    a, b = bounds
+    cache = _match_batch.__dict__.setdefault("cache", {})      # per process, reused across batches
+    found, word_starts = _raw_matches(_UNIT_SEP.join(unit_text[a:b]), themes, index, cache)
+    return np.array(_resolve(found), dtype=np.int64).reshape(-1, 4), word_starts
+
+
+def _matched_batches(batches: list, unit_text: list[str], themes: list[Theme], index: _Index):
+    """:func:`_match_batch` of every batch, in order; in two processes for a large corpus."""
+    import multiprocessing
+    import os
+
+    global _BATCH_INPUT
+    _BATCH_INPUT = (unit_text, themes, index)
+    _match_batch.__dict__.pop("cache", None)
+    chars = sum(map(len, unit_text))
+    try:
+        if (chars < PARALLEL_MIN_CHARS or len(batches) < 4 or (os.cpu_count() or 1) < 2
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            yield from map(_match_batch, batches)
+            return
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            yield from pool.imap(_match_batch, batches)
+    finally:
+        _BATCH_INPUT = ()       # do not keep the corpus alive
+
+
 def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> pd.DataFrame:
     """Every theme match in the corpus body text, with keyword-in-context evidence.
 
@@ -543,7 +580,7 @@ def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> p
     paras = _units(corpus)
     if not themes or paras.empty:
         return pd.DataFrame(columns=MATCH_COLUMNS)
-    index, cache = _term_index(themes), {}
+    index = _term_index(themes)
     doc_codes = pd.factorize(paras["doc_id"])[0]
     texts = {d.doc_id: d.text for d in corpus.docs}
     unit_text = paras["text"].tolist()
@@ -551,23 +588,23 @@ def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> p
     doc_first = np.r_[0, np.flatnonzero(np.diff(doc_codes)) + 1]
     # Batches of whole documents, about a million characters each: one pass per batch.
     doc_chars = np.add.reduceat(lengths, doc_first)
-    batch_of_doc = (np.cumsum(doc_chars) - doc_chars) // 1_000_000
+    batch_of_doc = (np.cumsum(doc_chars) - doc_chars) // BATCH_CHARS
     cuts = np.r_[doc_first[np.r_[0, np.flatnonzero(np.diff(batch_of_doc)) + 1]], len(paras)]
     parts = []   # per batch: unit row, theme index, unit-relative start/end, term index, words before
     doc_words = np.zeros(len(doc_first), dtype=np.int64)
-    bar = _progress(zip(cuts[:-1], cuts[1:]), "themes: matching", len(cuts) - 1)
-    for a, b in bar:
-        body = _UNIT_SEP.join(unit_text[a:b])
-        offsets = np.r_[0, np.cumsum(lengths[a:b])]               # unit starts in `body`
-        found, word_starts = _raw_matches(body, themes, index, cache)
+    batches = list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+    bar = _progress(_matched_batches(batches, unit_text, themes, index),
+                    "themes: matching", len(batches))
+    for (a, b), (found, word_starts) in zip(batches, bar):
+        offsets = np.r_[0, np.cumsum(lengths[a:b])]               # unit starts in the batch
         docs_here = np.unique(doc_codes[a:b])
         doc_start = offsets[doc_first[docs_here] - a]
         doc_end = np.r_[doc_start[1:], offsets[-1]]
         doc_words[docs_here] = (np.searchsorted(word_starts, doc_end)
                                 - np.searchsorted(word_starts, doc_start))
-        if not found:
+        if not len(found):
             continue
-        ti, s, e, k = (np.array(x, dtype=np.int64) for x in zip(*_resolve(found)))
+        ti, s, e, k = found.T
         u = np.searchsorted(offsets, s, side="right") - 1
         before = (np.searchsorted(word_starts, s)
                   - np.searchsorted(word_starts, offsets[doc_first[doc_codes[a + u]] - a]))

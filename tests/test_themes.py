@@ -467,3 +467,18 @@ def test_benchmark_matching_real_corpus(benchmark):
     themes = load_themes()
     m = benchmark(find_matches, corpus, themes)
     assert len(m) > 0
+
+
+def test_parallel_matching_gives_the_serial_frame(monkeypatch):
+    """Two forked workers give exactly the matches of one pass, in the same order."""
+    import analysis.themes as TH
+
+    corpus = load_corpus(PROJECT_ROOT / "corpus")
+    themes = load_themes()
+    monkeypatch.setattr(TH, "BATCH_CHARS", 5_000)        # the five essays make many batches
+    serial = find_matches(corpus, themes)
+    monkeypatch.setattr(TH, "PARALLEL_MIN_CHARS", 0)
+    parallel = find_matches(corpus, themes)
+    assert len(serial) > 500
+    pd.testing.assert_frame_equal(parallel, serial)
+    assert TH._BATCH_INPUT == ()                           # the corpus is not kept alive
