@@ -255,6 +255,8 @@ class RedundancyParams(Section):
     phrase: PhraseParams = Field(default_factory=PhraseParams)
     top_k: Int = Field(10, ge=1, le=1000, description="neighbours kept per sentence")
     batch_size: Int = Field(512, ge=1, le=1_000_000, description="rows per chunk")
+    exact_search_max: Int = Field(20_000, ge=2, description="sentences up to which the neighbour "
+                                  "search is exact; above, approximate (faiss IVF)")
     lsa_components: Int = Field(100, ge=2, le=10_000, description="LSA dimensions (lexical)")
     control_dir: StrictStr = Field("tests/fixtures/redundancy/unrelated",
                                    description="unrelated documents (false positives)")

@@ -66,6 +66,8 @@ class RedundancyDetector:
     use_lsh : bool
     embedder : Embedder, optional
     random_state : int
+    exact_search_max : int
+        Sentences up to which the neighbour search is exact (above: a faiss IVF index).
 
     Attributes
     ----------
@@ -81,7 +83,8 @@ class RedundancyDetector:
     def __init__(self, backend="auto", threshold=None, thresholds=None, retrieval_floor=None,
                  verifier=None, verification=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
                  doc_shingle_size=5, passage_min_words=8, lsh=None, phrase=None, top_k=10,
-                 batch_size=512, lsa_components=100, use_lsh=True, embedder=None, random_state=42):
+                 batch_size=512, lsa_components=100, use_lsh=True, embedder=None, random_state=42,
+                 exact_search_max=20_000):
         self.backend = backend
         self.threshold = threshold
         self.thresholds = thresholds
@@ -99,6 +102,7 @@ class RedundancyDetector:
         self.phrase = phrase
         self.top_k = top_k
         self.batch_size = batch_size
+        self.exact_search_max = exact_search_max
         self.lsa_components = lsa_components
         self.use_lsh = use_lsh
         self.embedder = embedder
@@ -111,7 +115,7 @@ class RedundancyDetector:
         kw = {k: p[k] for k in ("backend", "thresholds", "retrieval_floor", "near_copy",
                                 "near_copy_containment", "shingle_size", "doc_shingle_size",
                                 "passage_min_words", "lsh", "phrase", "top_k", "batch_size",
-                                "lsa_components")}
+                                "lsa_components", "exact_search_max")}
         kw["verifier_settings"] = p["verifier"]
         kw["random_state"] = (params or {}).get("seed", 42)
         kw.update({k: v for k, v in overrides.items() if v is not None})
@@ -133,7 +137,9 @@ class RedundancyDetector:
         """Neighbours, token sets, shingles and candidate pairs of sentences `S` (vectors `V`)."""
         floors = merge(DEFAULTS["retrieval_floor"], self.retrieval_floor or {})
         self.floor_ = float(floors.get(self.backend_, 0.0))
-        nb = neighbours(V, self.top_k, self.floor_, self.batch_size)
+        nb = neighbours(V, self.top_k, self.floor_, self.batch_size, self.exact_search_max,
+                        self.random_state)
+        self.exact_search_ = bool(nb["exact"])
         words = [T.words(t) for t in S["text"]]
         sets = [shingles(w, self.shingle_size) for w in words]
         return nb, sentence_tokens(S["text"]), sets
@@ -280,6 +286,7 @@ class RedundancyDetector:
             "related_pairs": int((self.pairs_["tier"] == "related").sum()),
             "related_sentences": int(self.sentence_flags_["related"].sum()) if len(self.sentence_flags_) else 0,
             "truncated_neighbour_lists": self.truncated_,
+            "neighbour_search": "exact" if getattr(self, "exact_search_", True) else "approximate (faiss IVF)",
             "timing_embed_seconds": st.get("seconds", np.nan),
             "timing_model_load_seconds": st.get("load_seconds", np.nan),
             "cache_hits": st.get("cache_hits", 0), "encoded": st.get("encoded", 0),

@@ -41,8 +41,15 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 _ENTITY = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][A-Za-z]+|\b[A-Z]{2,}\b")
 
 
-def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512):
+def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512,
+               exact_max: int | None = None, random_state: int = 42):
     """Top-`k` neighbours of every row, and how generic each row is.
+
+    Up to `exact_max` rows the search is exact: each chunk of rows against all
+    of them (never an n x n matrix). Above it, an approximate inverted-file
+    index (faiss ``IndexIVFFlat`` on inner products, :func:`_approximate_search`)
+    searches only the clusters nearest each row, so the cost grows about as
+    n^1.5 instead of n^2.
 
     Parameters
     ----------
@@ -53,18 +60,40 @@ def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512)
         Cosine at or above which a neighbour becomes a candidate pair.
     batch_size : int
         Rows per chunk: memory is ``batch_size x n``.
+    exact_max : int, optional
+        Largest n searched exactly (None: always exact).
+    random_state : int
+        Seeds the index's clustering (approximate search only).
 
     Returns
     -------
     dict
         ``index`` (n, k) neighbour rows sorted by similarity, ``sims`` (n, k),
         ``mean_top`` (n,) mean similarity to the k neighbours (for CSLS),
-        ``hub`` (n,) number of rows at or above `floor`, and ``pairs``: a
+        ``hub`` (n,) number of rows at or above `floor` (approximate search:
+        among the k neighbours only), ``exact`` (bool), and ``pairs``: a
         DataFrame of candidate pairs ``i < j`` with their ``cosine``.
     """
-    V = np.asarray(vectors, dtype=np.float32)
+    V = np.ascontiguousarray(vectors, dtype=np.float32)
     n = len(V)
     kk = max(min(k, n - 1), 0)
+    exact = exact_max is None or n <= exact_max or kk == 0
+    if exact:
+        index, sims, hub = _exact_search(V, kk, floor, batch_size)
+    else:
+        index, sims = _approximate_search(V, kk, random_state)
+        hub = (sims >= floor).sum(axis=1).astype(np.int64)
+    mean_top = sims.mean(axis=1) if kk else np.zeros(n, dtype=np.float32)
+    r, c = np.nonzero(sims >= floor)
+    i, j = np.minimum(r, index[r, c]), np.maximum(r, index[r, c])
+    pairs = (pd.DataFrame({"i": i, "j": j, "cosine": np.clip(sims[r, c], -1, 1).astype(float)})
+             .drop_duplicates(["i", "j"]).sort_values(["i", "j"], ignore_index=True))
+    return {"index": index, "sims": sims, "mean_top": mean_top, "hub": hub, "pairs": pairs,
+            "exact": exact}
+
+
+def _exact_search(V: np.ndarray, kk: int, floor: float, batch_size: int):
+    n = len(V)
     index = np.zeros((n, kk), dtype=np.int64)
     sims = np.zeros((n, kk), dtype=np.float32)
     hub = np.zeros(n, dtype=np.int64)
@@ -78,12 +107,54 @@ def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512)
         order = np.argsort(-part, axis=1, kind="stable")
         index[start:start + len(rows)] = np.take_along_axis(idx, order, axis=1)
         sims[start:start + len(rows)] = np.take_along_axis(part, order, axis=1)
-    mean_top = sims.mean(axis=1) if kk else np.zeros(n, dtype=np.float32)
-    r, c = np.nonzero(sims >= floor)
-    i, j = np.minimum(r, index[r, c]), np.maximum(r, index[r, c])
-    pairs = (pd.DataFrame({"i": i, "j": j, "cosine": np.clip(sims[r, c], -1, 1).astype(float)})
-             .drop_duplicates(["i", "j"]).sort_values(["i", "j"], ignore_index=True))
-    return {"index": index, "sims": sims, "mean_top": mean_top, "hub": hub, "pairs": pairs}
+    return index, sims, hub
+
+
+#: Clusters the approximate index searches per row (of about 4 sqrt(n)).
+ANN_PROBES = 64
+
+
+def _approximate_search(V: np.ndarray, kk: int, random_state: int):
+    """Top-`kk` neighbours (self excluded) from a faiss inverted-file index.
+
+    The clustering is trained on one thread with a fixed seed, so the index,
+    and with it every row's neighbours, is the same on every run; each row's
+    search is independent of the others, so searching on several threads
+    does not change the answer.
+    """
+    import faiss
+
+    n, dim = V.shape
+    nlist = max(1, min(int(4 * np.sqrt(n)), n // 39))
+    quantizer = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    ivf.cp.seed = int(random_state)
+    sample = np.random.default_rng(random_state).choice(n, size=min(n, 64 * nlist), replace=False)
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        ivf.train(V[np.sort(sample)])
+    finally:
+        faiss.omp_set_num_threads(threads)
+    ivf.add(V)
+    ivf.nprobe = min(ANN_PROBES, nlist)
+    sims = np.empty((n, kk + 1), dtype=np.float32)
+    found = np.empty((n, kk + 1), dtype=np.int64)
+    for start in range(0, n, 100_000):           # bounded result buffers per call
+        sims[start:start + 100_000], found[start:start + 100_000] = ivf.search(
+            V[start:start + 100_000], kk + 1)
+    # Drop each row itself (or, when an identical row outranks it, the last neighbour).
+    rows = np.arange(n)[:, None]
+    is_self = found == rows
+    drop = np.where(is_self.any(axis=1), is_self.argmax(axis=1), kk)
+    keep = np.ones_like(found, dtype=bool)
+    keep[np.arange(n), drop] = False
+    index = found[keep].reshape(n, kk)
+    sims = sims[keep].reshape(n, kk)
+    missing = index < 0                          # fewer than kk rows in the searched clusters
+    index[missing] = np.broadcast_to(rows, index.shape)[missing]
+    sims[missing] = -1.0
+    return index, sims
 
 
 def _incidence(token_sets: list, vocab: dict | None = None) -> sp.csr_matrix:

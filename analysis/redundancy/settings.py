@@ -27,6 +27,7 @@ DEFAULTS = {
     "phrase": {"min_n": 4, "min_docs": 2, "min_repeats": 3, "max_pair_sentences": 30},
     "top_k": 10,
     "batch_size": 512,
+    "exact_search_max": 20_000,
     "lsa_components": 100,
     "control_dir": "tests/fixtures/redundancy/unrelated",   # unrelated documents (false positives)
     "benchmark_dir": "benchmarks/results",                  # timings from benchmarks/redundancy_scaling.py

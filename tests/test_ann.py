@@ -1,0 +1,50 @@
+"""The paraphrase layer's neighbour search: exact for small inputs, approximate (faiss) above."""
+
+import numpy as np
+import pytest
+
+from analysis.redundancy.paraphrase import neighbours
+
+
+def _unit(rows):
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _planted(n: int, dim: int, planted: int, seed: int = 0):
+    """Random unit rows, and `planted` rows that are tiny perturbations of earlier ones."""
+    rng = np.random.default_rng(seed)
+    V = rng.normal(size=(n, dim))
+    src = rng.choice(n - planted, size=planted, replace=False)
+    dst = np.arange(n - planted, n)
+    V[dst] = V[src] + 0.05 * rng.normal(size=(planted, dim))
+    return _unit(V), {(int(min(a, b)), int(max(a, b))) for a, b in zip(src, dst)}
+
+
+def test_exact_below_the_threshold_is_brute_force():
+    V, _ = _planted(400, 16, 20)
+    nb = neighbours(V, 5, 0.5, batch_size=64, exact_max=1000)
+    assert nb["exact"]
+    S = V @ V.T
+    np.fill_diagonal(S, -np.inf)
+    best = np.sort(S, axis=1)[:, ::-1][:, :5]
+    assert np.allclose(nb["sims"], best, atol=1e-5)
+    assert (nb["index"] != np.arange(400)[:, None]).all()
+
+
+@pytest.mark.slow
+def test_approximate_search_recovers_planted_pairs_and_is_deterministic():
+    V, planted = _planted(30_000, 64, 300, seed=1)
+    a = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3)
+    b = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3)
+    assert not a["exact"]
+    found = set(zip(a["pairs"]["i"].tolist(), a["pairs"]["j"].tolist()))
+    assert len(planted & found) / len(planted) >= 0.99
+    assert np.array_equal(a["index"], b["index"]) and np.array_equal(a["sims"], b["sims"])
+    # a row is never its own neighbour, and every listed neighbour is a real row
+    assert (a["index"] != np.arange(len(V))[:, None]).all()
+    assert a["index"].min() >= 0 and a["index"].max() < len(V)
+    # each similarity is the true cosine of the pair it names
+    r = np.arange(0, len(V), 997)
+    true = np.einsum("ij,ikj->ik", V[r], V[a["index"][r]])
+    ok = a["sims"][r] > -1
+    assert np.allclose(a["sims"][r][ok], true[ok], atol=1e-4)
