@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
