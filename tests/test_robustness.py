@@ -342,9 +342,12 @@ def test_interrupted_execute_stops_kernel_and_cleans_up(tmp_path, sig, code, del
     tmp = Path(tempfile.mkdtemp(prefix="t", dir="/tmp"))  # short: sockets live below it
     nb = _sleeping_notebook(tmp_path / "sleep.ipynb")
     out = tmp_path / "reports" / "x" / ".executed" / "sleep.ipynb"
+    # A shell without job control starts background jobs with SIGINT ignored, and
+    # Python then never raises KeyboardInterrupt; Ctrl-C at a terminal is what we test.
     proc = subprocess.Popen([sys.executable, "-m", "analysis.build", "execute", str(nb), str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "TMPDIR": str(tmp)}, cwd=ROOT / "tests")
+                            env={**os.environ, "TMPDIR": str(tmp)}, cwd=ROOT / "tests",
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # The kernel is running once it has bound its sockets in the private folder.
     assert _wait_for(lambda: len(list(tmp.glob("analysis-build-*/analysis-kernel-*/kernel-*"))) >= 5)
     time.sleep(delay)   # 0: while the kernel client starts up; 2: while the cell runs
