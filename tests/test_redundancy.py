@@ -149,6 +149,61 @@ def test_phrase_repeated_within_one_document():
     assert phrase_table(_corpus(solo=text).sentences, min_repeats=4).empty
 
 
+def _naive_phrases(sentences, doc_of, stop, min_n, max_n, min_docs, min_repeats):
+    """Every n-gram counted in a dict: the definition, written the slow way."""
+    from collections import defaultdict
+
+    occ = defaultdict(list)
+    for s, ws in enumerate(sentences):
+        for n in range(min_n, max_n + 1):
+            for i in range(len(ws) - n + 1):
+                occ[tuple(ws[i:i + n])].append((s, i))
+
+    def recurs(g):
+        per_doc = defaultdict(int)
+        for s, _ in occ[g]:
+            per_doc[doc_of[s]] += 1
+        return len(occ[g]) > 1 and (len(per_doc) >= min_docs or max(per_doc.values()) >= min_repeats)
+
+    kept = {}
+    for g, where in occ.items():
+        if not recurs(g) or all(w in stop for w in g):
+            continue
+        inside = {(s, i) for s, i in where
+                  if (len(g) < max_n and i + len(g) < len(sentences[s])
+                      and recurs(tuple(sentences[s][i:i + len(g) + 1])))
+                  or (len(g) < max_n and i > 0 and recurs(tuple(sentences[s][i - 1:i + len(g)])))}
+        if len(inside) < len(where):
+            kept[" ".join(g)] = len(where)
+    return kept
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_phrases_match_the_definition_on_random_text(seed):
+    # A six-word vocabulary repeats n-grams of every length, and 40 planted copies of
+    # a 9-word run make phrases that cross documents and sit inside each other.
+    rng = np.random.default_rng(seed)
+    vocab = np.array(["the", "of", "peace", "reform", "army", "police"])
+    planted = list(rng.choice(vocab, 9))
+    sentences, doc_of = [], []
+    for s in range(120):
+        ws = list(rng.choice(vocab, rng.integers(1, 14)))
+        if s % 3 == 0:
+            at = int(rng.integers(0, len(ws) + 1))
+            ws[at:at] = planted[:int(rng.integers(4, 10))]
+        sentences.append(ws)
+        doc_of.append(f"d{s % 7}")
+    frame = pd.DataFrame({"doc_id": doc_of, "sentence_id": [f"{d}:s{k:04d}" for k, d in enumerate(doc_of)],
+                          "text": [" ".join(ws) + "." for ws in sentences]})
+    from analysis import text as T
+    for min_n, max_n, min_docs, min_repeats in [(4, 30, 2, 3), (3, 6, 3, 4), (5, 7, 8, 2)]:
+        got = phrase_table(frame, min_n=min_n, max_n=max_n, min_docs=min_docs, min_repeats=min_repeats)
+        want = _naive_phrases(sentences, doc_of, T.STOP_WORDS, min_n, max_n, min_docs, min_repeats)
+        assert len(want) > 5
+        assert dict(zip(got["phrase"], got["count"])) == want
+        assert (got["n_docs"] >= 1).all() and (got["max_in_one_doc"] <= got["count"]).all()
+
+
 # ----------------------------------------------------------------- planted layers
 
 def test_lexical_backend_recovers_copies_and_phrase(lexical_run):

@@ -192,7 +192,8 @@ class RedundancyDetector:
 
         # Candidates: embedding neighbours, shingle near-copies, shared phrases.
         lex = near_copy_pairs(sets, self.near_copy, lsh, self.random_state, self.use_lsh)
-        self.phrases_ = phrase_table(S, min_n=ph["min_n"], min_docs=ph["min_docs"], min_repeats=ph["min_repeats"])
+        self.phrases_ = phrase_table(S, min_n=ph["min_n"], min_docs=ph["min_docs"], min_repeats=ph["min_repeats"],
+                                     tokens=corpus.sentence_tokens if sentences is None else None)
         phrase_of = _phrase_pairs(S, self.phrases_, int(ph["max_pair_sentences"]))
         cand = set(zip(nb["pairs"]["i"], nb["pairs"]["j"])) | set(lex) | set(phrase_of)
         ij = np.array(sorted(cand), dtype=np.int64).reshape(-1, 2)

@@ -10,36 +10,61 @@ rather than also "the groundwork for long-term").
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+import numpy as np
 import pandas as pd
 
 from .. import text as T
 
 PHRASE_COLUMNS = ["phrase", "n_words", "count", "n_docs", "max_in_one_doc", "docs",
                   "sentence_ids"]
+OCCURRENCE_COLUMNS = ["phrase", "n_words", "start"]
 
 
-def _recurs(occ: list[tuple[int, int]], doc_of: list[str], min_docs: int, min_repeats: int) -> bool:
-    per_doc: dict[str, int] = defaultdict(int)
-    for s, _ in occ:
-        per_doc[doc_of[s]] += 1
-    return len(per_doc) >= min_docs or max(per_doc.values()) >= min_repeats
+def _dense(labels: np.ndarray) -> np.ndarray:
+    """Relabel `labels` as 0, 1, 2, ... in order of first appearance."""
+    return pd.factorize(labels)[0] if len(labels) else labels.astype(np.int64)
 
 
-def find_phrases(sentence_words: list[list[str]], doc_of: list[str], min_n: int = 4,
-                 max_n: int = 30, min_docs: int = 2, min_repeats: int = 3) -> dict[tuple, list]:
+def _recurring(group: np.ndarray, doc: np.ndarray, min_docs: int, min_repeats: int) -> np.ndarray:
+    """For each group (dense labels), whether its occurrences recur.
+
+    A group recurs when it occurs more than once and either in `min_docs`
+    documents or `min_repeats` times in one document.
+    """
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    per_group = np.bincount(group, minlength=n_groups)
+    n_doc_codes = int(doc.max()) + 1
+    pairs, per_pair = np.unique(group.astype(np.int64) * n_doc_codes + doc, return_counts=True)
+    pair_group = pairs // n_doc_codes
+    n_docs = np.bincount(pair_group, minlength=n_groups)
+    most = np.zeros(n_groups, np.int64)
+    if len(pairs):
+        first = np.flatnonzero(np.r_[True, pair_group[1:] != pair_group[:-1]])
+        most[pair_group[first]] = np.maximum.reduceat(per_pair, first)
+    return (per_group > 1) & ((n_docs >= min_docs) | (most >= min_repeats))
+
+
+def find_phrases(ids: np.ndarray, sentence: np.ndarray, doc: np.ndarray, stop: np.ndarray,
+                 min_n: int = 4, max_n: int = 30, min_docs: int = 2,
+                 min_repeats: int = 3) -> pd.DataFrame:
     """Maximal recurring n-grams and where they occur.
 
-    Grows n-grams level by level (an n-gram can only recur if both of its
-    (n-1)-word parts do), so the cost stays near linear in the number of words.
+    Works on the whole corpus as one array of word ids. Every n-gram gets an
+    exact group label built from its (n-1)-word prefix's label and its last
+    word, with no hashing and no per-word Python loop. Grows n-grams level by
+    level: an n-gram can only recur if both of its (n-1)-word parts do, so the
+    cost stays near linear in the number of words.
 
     Parameters
     ----------
-    sentence_words : list of list of str
-        Each sentence's lower-cased words.
-    doc_of : list of str
-        The document of each sentence.
+    ids : ndarray of int
+        Every word of the corpus as a vocabulary index, sentence after sentence.
+    sentence : ndarray of int
+        The sentence of each word (non-decreasing).
+    doc : ndarray of int
+        The document code of each sentence.
+    stop : ndarray of bool
+        For each vocabulary index, whether it is a stop word.
     min_n, max_n : int
         Shortest and longest phrase, in words.
     min_docs : int
@@ -49,47 +74,70 @@ def find_phrases(sentence_words: list[list[str]], doc_of: list[str], min_n: int 
 
     Returns
     -------
-    dict
-        ``phrase tuple -> [(sentence index, word position), ...]``.
+    DataFrame
+        One row per occurrence of a maximal phrase: ``phrase`` (a label shared
+        by the occurrences of one phrase), ``n_words`` and ``start`` (the
+        index of its first word in `ids`).
     """
-    def ok(g):
-        return not all(w in T.STOP_WORDS for w in g)
+    ids = np.asarray(ids, np.int64)
+    sentence = np.asarray(sentence, np.int64)
+    n_words = len(ids)
+    if n_words == 0:
+        return pd.DataFrame({c: np.zeros(0, np.int64) for c in OCCURRENCE_COLUMNS})
+    n_vocab = int(ids.max()) + 1
+    length = np.bincount(sentence)
+    first = np.r_[0, np.cumsum(length)[:-1]]
+    room = length[sentence] - (np.arange(n_words) - first[sentence])  # words left in the sentence
+    word_doc = np.asarray(doc, np.int64)[sentence]
+    content = np.r_[0, np.cumsum(~np.asarray(stop, bool)[ids])]      # content words before each
 
-    level: dict[tuple, list] = defaultdict(list)
-    for s, ws in enumerate(sentence_words):
-        for i in range(len(ws) - min_n + 1):
-            level[tuple(ws[i:i + min_n])].append((s, i))
-    level = {g: o for g, o in level.items() if len(o) > 1 and _recurs(o, doc_of, min_docs, min_repeats)}
-    kept: dict[tuple, list] = {}
-    n = min_n
-    while level:
-        longer: dict[tuple, list] = defaultdict(list)
-        if n < max_n:
-            starts = {(s, i) for o in level.values() for s, i in o}
-            for s, i in starts:
-                ws = sentence_words[s]
-                if i + n < len(ws) and (s, i + 1) in starts:
-                    g = tuple(ws[i:i + n + 1])
-                    if g[1:] in level:
-                        longer[g].append((s, i))
-            longer = {g: o for g, o in longer.items()
-                      if len(o) > 1 and _recurs(o, doc_of, min_docs, min_repeats)}
-        covered = set()
-        for o in longer.values():
-            for s, i in o:
-                covered.add((s, i))      # as the prefix of a longer phrase
-                covered.add((s, i + 1))  # as its suffix
-        for g, o in level.items():
-            # Keep g unless longer phrases account for all its occurrences.
-            if ok(g) and any(x not in covered for x in o):
-                kept[g] = o
-        level = longer
+    # Exact labels of every min_n-gram: pair each prefix's label with the next word.
+    label = ids.copy()
+    for n in range(2, min_n + 1):
+        start = np.flatnonzero(room >= n)
+        nxt = np.full(n_words, -1, np.int64)
+        nxt[start] = _dense(label[start] * n_vocab + ids[start + n - 1])
+        label = nxt
+    start = np.flatnonzero(room >= min_n)
+    group = _dense(label[start])
+    if len(start):
+        keep = _recurring(group, word_doc[start], min_docs, min_repeats)[group]
+        start, group = start[keep], _dense(group[keep])
+
+    pieces = []
+    n, next_label = min_n, 0
+    while len(start):
+        at = np.full(n_words, -1, np.int64)
+        at[start] = group
+        longer = start[room[start] > n] if n < max_n else start[:0]
+        longer = longer[at[longer + 1] >= 0]              # its suffix recurs too
+        longer_group = _dense(at[longer] * n_vocab + ids[longer + n])
+        if len(longer):
+            keep = _recurring(longer_group, word_doc[longer], min_docs, min_repeats)[longer_group]
+            longer, longer_group = longer[keep], _dense(longer_group[keep])
+        covered = np.zeros(n_words + 1, bool)
+        covered[longer] = True                            # as the prefix of a longer phrase
+        covered[longer + 1] = True                        # as its suffix
+        n_groups = int(group.max()) + 1
+        free = np.bincount(group[~covered[start]], minlength=n_groups) > 0
+        _, first_occ = np.unique(group, return_index=True)
+        opening = start[first_occ]
+        has_content = content[opening + n] - content[opening] > 0
+        kept = (free & has_content)[group]
+        pieces.append(pd.DataFrame({"phrase": next_label + group[kept], "n_words": n,
+                                    "start": start[kept]}))
+        next_label += n_groups
+        start, group = longer, longer_group
         n += 1
-    return kept
+    if not pieces:
+        return pd.DataFrame({c: np.zeros(0, np.int64) for c in OCCURRENCE_COLUMNS})
+    out = pd.concat(pieces, ignore_index=True)
+    out["phrase"] = _dense(out["phrase"].to_numpy())
+    return out
 
 
 def phrase_table(sentences: pd.DataFrame, min_n: int = 4, min_docs: int = 2,
-                 min_repeats: int = 3, max_n: int = 30) -> pd.DataFrame:
+                 min_repeats: int = 3, max_n: int = 30, tokens: tuple | None = None) -> pd.DataFrame:
     """The formulaic phrases of a corpus as a tidy table.
 
     Parameters
@@ -98,31 +146,65 @@ def phrase_table(sentences: pd.DataFrame, min_n: int = 4, min_docs: int = 2,
         ``Corpus.sentences`` (needs ``doc_id``, ``sentence_id``, ``text``).
     min_n, min_docs, min_repeats, max_n : int
         See :func:`find_phrases`.
+    tokens : tuple, optional
+        ``(vocabulary, ids, sentence)`` of `sentences` as
+        :func:`analysis.text.tokenize` gives them (``Corpus.sentence_tokens``),
+        to save tokenising again.
 
     Returns
     -------
     DataFrame
         One row per maximal phrase: ``phrase``, ``n_words``, ``count``,
-        ``n_docs``, ``max_in_one_doc``, ``docs`` (";"-joined),
-        ``sentence_ids`` (";"-joined); most documents, then most frequent,
-        then longest first.
+        ``n_docs``, ``max_in_one_doc``, ``docs`` (";"-joined, sorted),
+        ``sentence_ids`` (";"-joined, sorted); most documents, then most
+        frequent, then longest first.
     """
-    words = [T.words(t) for t in sentences["text"]]
-    doc_of = list(sentences["doc_id"])
-    ids = list(sentences["sentence_id"])
-    found = find_phrases(words, doc_of, min_n=min_n, max_n=max_n, min_docs=min_docs,
-                         min_repeats=min_repeats)
-    rows = []
-    for g, occ in found.items():
-        per_doc: dict[str, int] = defaultdict(int)
-        for s, _ in occ:
-            per_doc[doc_of[s]] += 1
-        sids = sorted({ids[s] for s, _ in occ})
-        rows.append({
-            "phrase": " ".join(g), "n_words": len(g), "count": len(occ),
-            "n_docs": len(per_doc), "max_in_one_doc": max(per_doc.values()),
-            "docs": ";".join(sorted(per_doc)), "sentence_ids": ";".join(sids),
-        })
-    frame = pd.DataFrame(rows, columns=PHRASE_COLUMNS)
+    vocab, ids, sentence = tokens if tokens is not None else T.tokenize(sentences["text"].tolist())
+    doc_rank, doc_names = pd.factorize(sentences["doc_id"], sort=True)
+    sid_rank, sid_names = pd.factorize(sentences["sentence_id"], sort=True)
+    stop = np.array([w in T.STOP_WORDS for w in vocab], bool)
+    occ = find_phrases(ids, sentence, doc_rank, stop, min_n=min_n, max_n=max_n,
+                       min_docs=min_docs, min_repeats=min_repeats)
+    if occ.empty:
+        return pd.DataFrame(columns=PHRASE_COLUMNS)
+    phrase, start = occ["phrase"].to_numpy(), occ["start"].to_numpy()
+    sent = sentence[start]
+    n_phrases = int(phrase.max()) + 1
+    _, head = np.unique(phrase, return_index=True)
+    docs, per_doc, doc_group = _distinct(phrase, doc_rank[sent], np.asarray(doc_names, object))
+    most = np.maximum.reduceat(per_doc, np.flatnonzero(np.r_[True, doc_group[1:] != doc_group[:-1]]))
+    frame = pd.DataFrame({
+        "phrase": [" ".join(vocab[ids[s:s + n]]) for s, n in
+                   zip(start[head], occ["n_words"].to_numpy()[head])],
+        "n_words": occ["n_words"].to_numpy()[head],
+        "count": np.bincount(phrase, minlength=n_phrases),
+        "n_docs": np.bincount(doc_group, minlength=n_phrases),
+        "max_in_one_doc": most,
+        "docs": docs,
+        "sentence_ids": _distinct(phrase, sid_rank[sent], np.asarray(sid_names, object))[0],
+    })
     return frame.sort_values(["n_docs", "count", "n_words", "phrase"],
                              ascending=[False, False, False, True], ignore_index=True)
+
+
+def _distinct(group: np.ndarray, rank: np.ndarray, names: np.ndarray):
+    """Each group's distinct names, ";"-joined in sorted order, and how often each occurs.
+
+    `group` holds dense labels 0..G-1, each used at least once; `rank` indexes
+    `names`, which is sorted.
+
+    Returns
+    -------
+    joined : list of str
+        One string per group.
+    counts : ndarray of int
+        Occurrences of each distinct (group, name), in group then name order.
+    groups : ndarray of int
+        The group of each entry of `counts`.
+    """
+    width = int(rank.max()) + 1
+    keys, counts = np.unique(group.astype(np.int64) * width + rank, return_counts=True)
+    groups = keys // width
+    values = names[keys % width].tolist()
+    bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
+    return [";".join(values[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], counts, groups
