@@ -136,13 +136,19 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
         res.warnings.append(f"k = {k} is more than the data supports; fitted {model.n_topics_} topics")
     k = model.n_topics_
     res.k, res.model = k, model
+    # Above topics.scan_max_units units the refits use the k-scan's seeded sample (same
+    # vocabulary), so stability is measured across seeds and subsampling together.
+    rows = S.scan_rows(len(texts), s)
+    refit_texts = texts if rows is None else [texts[i] for i in rows]
+    refit_counts = counts if rows is None else counts[rows]
     seeds = [s["seed"] + i for i in range(int(s["n_seeds"]))]
     reps = [model.components_] + [
-        factorize(counts, k, s["method"], seed, iterations(s))[2] for seed in seeds[1:]]
+        factorize(refit_counts, k, s["method"], seed, iterations(s))[2] for seed in seeds[1:]]
     per_topic, res.stability = D.topic_stability(reps)
     res.labels = labels = topic_labels(model, s["labels"])
     if k + 1 in set(scan["k"]):
-        res.k_next = S.next_k_split(texts, s, model, k + 1, counts=counts, vocabulary=vocab)
+        res.k_next = S.next_k_split(refit_texts, s, model, k + 1, counts=refit_counts,
+                                    vocabulary=vocab)
         res.k_next["parent_label"] = [labels[t - 1] for t in res.k_next["parent_topic"]]
 
     # ---- units, documents, sections

@@ -36,19 +36,29 @@ def k_range(settings: dict, n_units: int, n_terms: int) -> list[int]:
     return list(range(lo, hi + 1))
 
 
+def scan_rows(n_units: int, settings: dict) -> np.ndarray | None:
+    """Rows of the seeded sample of ``scan_max_units`` units, in order; None when all are used.
+
+    The k-scan, the seed refits behind each topic's stability and the k + 1
+    split all fit this sample, so their cost stops growing with the corpus;
+    only the reported model is fitted on every unit.
+    """
+    cap = settings.get("scan_max_units")
+    if cap is None or n_units <= int(cap):
+        return None
+    rng = np.random.default_rng(int(settings["seed"]))
+    return np.sort(rng.choice(n_units, int(cap), replace=False))
+
+
 def scan_sample(texts: list, settings: dict) -> list:
-    """The units the k-scan fits: all of them, or a seeded sample of ``scan_max_units``.
+    """The units the k-scan fits: all of them, or the seeded sample of :func:`scan_rows`.
 
     The scan fits every k with every seed, so its cost is what grows with the
     corpus; a sample of a few hundred units is enough to rank k, and the
     chosen k is then fitted on every unit.
     """
-    cap = settings.get("scan_max_units")
-    if cap is None or len(texts) <= int(cap):
-        return texts
-    rng = np.random.default_rng(int(settings["seed"]))
-    keep = np.sort(rng.choice(len(texts), int(cap), replace=False))
-    return [texts[i] for i in keep]
+    rows = scan_rows(len(texts), settings)
+    return texts if rows is None else [texts[i] for i in rows]
 
 
 def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
