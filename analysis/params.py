@@ -213,6 +213,8 @@ class LshParams(Section):
     # Above 0.85, 16 permutations leave datasketch fewer than 2 bands (it refuses).
     threshold: Annotated[Float, at.Gt(0), at.Le(0.85)] = Field(
         0.3, description="LSH candidate Jaccard threshold")
+    max_bucket: Int = Field(30, ge=2, description="an LSH bucket with more texts than this is "
+                            "linked as a star, not as every pair")
 
 
 class PhraseParams(Section):
@@ -257,6 +259,9 @@ class RedundancyParams(Section):
     batch_size: Int = Field(512, ge=1, le=1_000_000, description="rows per chunk")
     exact_search_max: Int = Field(20_000, ge=2, description="sentences up to which the neighbour "
                                   "search is exact; above, approximate (faiss IVF)")
+    pairs_csv_max: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
+        20_000, description="pairs of each kind written to sentence_pairs.csv, strongest first "
+        "(null writes every pair)")
     lsa_components: Int = Field(100, ge=2, le=10_000, description="LSA dimensions (lexical)")
     control_dir: StrictStr = Field("tests/fixtures/redundancy/unrelated",
                                    description="unrelated documents (false positives)")
@@ -360,16 +365,21 @@ def _allowed(loc: tuple) -> str:
     if isinstance(ann, type) and issubclass(ann, BaseModel):
         return "a mapping with the keys " + ", ".join(ann.model_fields)
     types = _base_types(ann)
+    metadata = list(field.metadata)
+    if types == {int, type(None)}:      # Union[Annotated[StrictInt, ...], None]: bounds inside
+        metadata += [m for a in get_args(ann) if get_origin(a) is Annotated for m in get_args(a)[1:]]
     kind = ("true or false" if types == {bool} else
             "a whole number" if types == {int} else
+            "a whole number" if types == {int, type(None)} else
             "a number" if types <= {int, float} else
             "a list of texts" if list in types else
             "a mapping" if dict in types else
             "a text or null" if type(None) in types else "a text")
-    bounds = [f"{sym} {getattr(m, name)}" for m in field.metadata
+    bounds = [f"{sym} {getattr(m, name)}" for m in metadata
               for name, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
               if getattr(m, name, None) is not None]
-    return kind + (" " + " and ".join(bounds) if bounds else "")
+    return kind + (" " + " and ".join(bounds) if bounds else "") + (
+        ", or null" if types == {int, type(None)} else "")
 
 
 def _value_at(data: Any, loc: tuple) -> Any:

@@ -45,7 +45,7 @@ def test_defaults_are_filled_in_and_plain(tmp_path):
     assert params["seed"] == 7 and params["topics"]["k_max"] == 5
     assert params["topics"]["k_min"] == 2          # default filled in beside a given key
     assert params["corpus"]["extensions"] == [".txt", ".md"]   # empty section -> defaults
-    assert params["redundancy"]["lsh"] == {"num_perm": 128, "threshold": 0.3}
+    assert params["redundancy"]["lsh"] == {"num_perm": 128, "threshold": 0.3, "max_bucket": 30}
     assert type(params["topics"]) is dict and type(params["corpus"]["extensions"]) is list
 
 

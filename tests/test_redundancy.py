@@ -493,12 +493,18 @@ def test_phrase_pairs_skip_phrases_in_more_sentences_than_the_cap():
     S = pd.DataFrame({"sentence_id": [f"s{k}" for k in range(6)]})
     phrases = pd.DataFrame({"phrase": ["in the heart of it", "at the end of the day"],
                             "n_words": [5, 6],
-                            "sentence_ids": ["s0;s1;s2;s3;s4", "s4;s5"]})
+                            "sentence_ids": ["s0;s1;s2;s3;s4", "s4;s5;s3"]})
     every = _phrase_pairs(S, phrases)
-    assert len(every) == 10 + 1 and every[(4, 5)] == "at the end of the day"
+    got = {(i, j): p for i, j, p in every.itertuples(index=False)}
+    # 10 pairs among s0..s4, 3 among s3, s4, s5; (3, 4) shares both and keeps the longer phrase.
+    assert len(got) == 10 + 3 - 1 and got[(4, 5)] == got[(3, 4)] == "at the end of the day"
+    assert got[(0, 4)] == "in the heart of it"
+    assert list(every["i"] * 6 + every["j"]) == sorted(every["i"] * 6 + every["j"])   # ordered by (i, j)
     capped = _phrase_pairs(S, phrases, max_sentences=4)
-    # the 5-sentence phrase gives no pairs (10 with it); the 2-sentence one keeps its pair
-    assert capped == {(4, 5): "at the end of the day"}
+    # the 5-sentence phrase gives no pairs (10 with it); the 3-sentence one keeps its 3
+    assert {(i, j): p for i, j, p in capped.itertuples(index=False)} == {
+        (4, 5): "at the end of the day", (3, 5): "at the end of the day", (3, 4): "at the end of the day"}
+    assert len(_phrase_pairs(S, phrases.iloc[:0])) == 0
 
 
 def test_minhash_signatures_match_datasketch():
@@ -520,3 +526,37 @@ def test_group_pairs_lists_every_pair_once():
 
     x, y = _group_pairs(np.array([5, 1, 5, 2, 5, 1]))
     assert sorted(zip(x.tolist(), y.tolist())) == [(0, 2), (0, 4), (1, 5), (2, 4)]
+    # Above max_group rows, a group is a star on its first row: 3 rows of group 5 -> 2 pairs.
+    x, y = _group_pairs(np.array([5, 1, 5, 2, 5, 1]), max_group=2)
+    assert sorted(zip(x.tolist(), y.tolist())) == [(0, 2), (0, 4), (1, 5)]
+    # A star on 1,000 rows is 999 pairs, not 499,500, and keeps the group connected.
+    x, y = _group_pairs(np.r_[np.zeros(1000, int), np.ones(3, int)], max_group=30)
+    assert len(x) == 999 + 3 and set(x[:999].tolist()) == {0}
+
+
+def test_doc_matrix_above_the_grid_size_lists_only_restating_pairs():
+    """Past full_grid_max documents: the diagonal and the pairs that restate, with the grid's counts."""
+    from analysis.redundancy.clusters import doc_matrix
+
+    # Point 0 spans a, b, c and d (original in a); point 1 is b and c (original in b).
+    flags = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "b", "c", "c", "d"],
+        "point": [0, 2, 0, 1, 0, 1, 0],
+        "point_size": [4, 1, 4, 2, 4, 2, 4],
+        "restated": [False, False, True, False, True, True, True],
+        "original_doc": ["a", "a", "a", "b", "a", "b", "a"],
+    })
+    docs = ["a", "b", "c", "d"]
+    grid = doc_matrix(flags, docs)
+    compact = doc_matrix(flags, docs, full_grid_max=2)
+    assert len(grid) == 16
+    listed = {(r.doc_a, r.doc_b) for r in compact.itertuples()}
+    # b, c and d restate a; c restates b; plus the four diagonal cells. Not c -> d (shared point only).
+    assert listed == {("a", "a"), ("b", "b"), ("c", "c"), ("d", "d"), ("b", "a"), ("c", "a"),
+                      ("d", "a"), ("c", "b")}
+    same = grid.merge(compact, on=["doc_a", "doc_b"], suffixes=("", "_c"))
+    for col in ("restated", "shared_points", "related_pairs", "sentences_a"):
+        assert (same[col] == same[col + "_c"]).all(), col
+    # Hand count: c's sentences in points that b also has: point 0 and point 1 -> 2.
+    assert grid.set_index(["doc_a", "doc_b"]).loc[("c", "b"), "shared_points"] == 2
+    assert grid.set_index(["doc_a", "doc_b"]).loc[("c", "d"), "shared_points"] == 1

@@ -25,6 +25,8 @@ from .. import text as T
 CLUSTER_COLUMNS = ["cluster", "size", "n_docs", "docs", "sentence_id", "doc_id", "order", "text",
                    "restated", "representative", "representative_id", "representative_text",
                    "cohesion", "min_similarity"]
+#: Documents named in a cluster row's ``docs`` (the rest as "+N more"; ``n_docs`` counts all).
+DOCS_LISTED = 10
 NOVELTY_COLUMNS = ["doc_id", "sentences", "restated", "restated_within", "restated_cross",
                    "distinct_points", "novelty", "unique_points", "words", "novel_words",
                    "word_novelty", "related_sentences", "with_formulaic_phrase"]
@@ -114,6 +116,8 @@ def clusters(S: pd.DataFrame, V: np.ndarray, labels: np.ndarray) -> pd.DataFrame
     ``cohesion`` is the mean pairwise cosine and ``min_similarity`` the lowest
     similarity of a member to the centre, so a reader can tell a tight group
     from a loose one. Clusters are numbered by size, then by first sentence.
+    ``docs`` names the point's documents in sorted order, at most
+    :data:`DOCS_LISTED` of them and then ``+N more``; ``n_docs`` counts them all.
     """
     n = len(S)
     if n == 0:
@@ -139,14 +143,20 @@ def clusters(S: pd.DataFrame, V: np.ndarray, labels: np.ndarray) -> pd.DataFrame
     cohesion = pd.Series((tt - ss) / (msz * (msz - 1)), index=totals.index)
     min_sim = frame.groupby("point")["mean_sim"].min()
     docs = S["doc_id"].to_numpy()
-    point_docs = pd.Series(docs[idx]).groupby(lab).agg(lambda d: ";".join(sorted(set(d))))
+    # Every member row names its point's documents: at most DOCS_LISTED of them, so a point
+    # spread over thousands of documents does not write size x documents names.
+    uniq = pd.DataFrame({"point": lab, "doc": docs[idx]}).drop_duplicates().sort_values(["point", "doc"])
+    n_docs = uniq.groupby("point").size()
+    shown = uniq.groupby("point").head(DOCS_LISTED).groupby("point")["doc"].agg(";".join)
+    more = n_docs - DOCS_LISTED
+    point_docs = shown.where(more <= 0, shown + ";+" + more.astype(str) + " more")
     first = frame.groupby("point")["row"].min()
     ranking = pd.DataFrame({"size": sizes[first.index], "first": first}).sort_values(
         ["size", "first"], ascending=[False, True])
     number = pd.Series(np.arange(1, len(ranking) + 1), index=ranking.index)
     rep = rep_row.loc[lab].to_numpy()
     out = pd.DataFrame({
-        "cluster": number.loc[lab].to_numpy(), "size": m, "n_docs": point_docs.loc[lab].str.count(";").to_numpy() + 1,
+        "cluster": number.loc[lab].to_numpy(), "size": m, "n_docs": n_docs.loc[lab].to_numpy(),
         "docs": point_docs.loc[lab].to_numpy(), "sentence_id": S["sentence_id"].to_numpy()[idx],
         "doc_id": docs[idx], "order": idx, "text": S["text"].to_numpy()[idx],
         "restated": idx != first.loc[lab].to_numpy(), "representative": idx == rep,
@@ -157,15 +167,22 @@ def clusters(S: pd.DataFrame, V: np.ndarray, labels: np.ndarray) -> pd.DataFrame
     return out.sort_values(["cluster", "order"], ignore_index=True)[CLUSTER_COLUMNS]
 
 
-def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None = None,
+               full_grid_max: int = 50) -> pd.DataFrame:
     """Ordered document pairs: where the originals of each document's restated sentences are.
 
     ``restated`` counts sentences of ``doc_a`` whose original is in
     ``doc_b``; ``restated_share`` divides by ``doc_a``'s sentences (the
     diagonal equals ``novelty.restated_within / sentences``). ``shared_points``
     counts sentences of ``doc_a`` whose point also has a member in ``doc_b``;
-    ``related_pairs`` counts related-tier pairs between the two. With more
-    than 50 documents only pairs that share something are listed.
+    ``related_pairs`` counts related-tier pairs between the two.
+
+    With more than `full_grid_max` documents only the diagonal and the pairs
+    where ``doc_a`` restates a sentence of ``doc_b`` are listed, so the table
+    grows with the restated sentences, not with the square of the documents
+    (one large point spread over every document would otherwise list every
+    pair); a pair that only shares a point whose original is elsewhere is
+    then counted under that original's document.
     """
     cols = ["doc_a", "doc_b", "scope", "sentences_a", "restated", "restated_share", "shared_points",
             "shared_share", "related_pairs"]
@@ -173,27 +190,11 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None 
         return pd.DataFrame(columns=cols)
     sizes = flags.groupby("doc_id", sort=False).size()
     r = flags[flags["restated"]].groupby(["doc_id", "original_doc"]).size()
-    # Sentences of doc_a in points with a member in doc_b: join (point, doc, sentences) with
-    # (point, doc) once per distinct pair, not once per pair of sentences.
-    member = flags[flags["point_size"] > 1].groupby(["point", "doc_id"], sort=False).size().rename("n")
-    member = member.reset_index()
-    both = member.merge(member[["point", "doc_id"]], on="point", suffixes=("_a", "_b"))
-    shared = both.groupby(["doc_id_a", "doc_id_b"])["n"].sum()
-    rel = pd.Series(dtype=float)
-    if pairs is not None and len(pairs):
-        rp = pairs[pairs["tier"] == "related"]
-        rel = pd.concat([rp.groupby(["a_doc", "b_doc"]).size(),
-                         rp.rename(columns={"a_doc": "b_doc", "b_doc": "a_doc"})
-                         .groupby(["a_doc", "b_doc"]).size()]).groupby(level=[0, 1]).sum()
-    # Only pairs that share something (and the diagonal) unless the corpus is small enough
-    # for the full grid; every count is a vectorised lookup, never a loop over pairs.
     order = {d: i for i, d in enumerate(doc_names)}
-    if len(doc_names) > 50:
-        keys = pd.MultiIndex.from_arrays([doc_names, doc_names]).append(
-            [r.index, shared.index, rel.index]) if len(doc_names) else pd.MultiIndex.from_arrays([[], []])
-        keys = keys.unique()
-        ia = np.array([order[a] for a in keys.get_level_values(0)], dtype=np.int64)
-        ib = np.array([order[b] for b in keys.get_level_values(1)], dtype=np.int64)
+    if len(doc_names) > full_grid_max:
+        keys = pd.MultiIndex.from_arrays([doc_names, doc_names]).append([r.index]).unique()
+        ia = pd.Index(doc_names).get_indexer(keys.get_level_values(0)).astype(np.int64)
+        ib = pd.Index(doc_names).get_indexer(keys.get_level_values(1)).astype(np.int64)
         srt = np.lexsort((ib, ia))
         ia, ib = ia[srt], ib[srt]
     else:
@@ -202,6 +203,22 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None 
     names = np.asarray(doc_names, dtype=object)
     out = pd.DataFrame({"doc_a": names[ia], "doc_b": names[ib]})
     key = pd.MultiIndex.from_arrays([out["doc_a"], out["doc_b"]])
+
+    # Sentences of doc_a in points with a member in doc_b, for the listed pairs only: join
+    # each listed pair with doc_a's points, then keep the points doc_b also has (never a
+    # join of every point's documents with each other).
+    member = flags[flags["point_size"] > 1].groupby(["point", "doc_id"], sort=False).size().rename("n")
+    member = member.reset_index()
+    listed = out.loc[ia != ib, ["doc_a", "doc_b"]]
+    hits = listed.merge(member.rename(columns={"doc_id": "doc_a"}), on="doc_a")
+    hits = hits.merge(member[["point", "doc_id"]].rename(columns={"doc_id": "doc_b"}), on=["point", "doc_b"])
+    shared = hits.groupby(["doc_a", "doc_b"])["n"].sum()
+    rel = pd.Series(dtype=float)
+    if pairs is not None and len(pairs):
+        rp = pairs[pairs["tier"] == "related"]
+        rel = pd.concat([rp.groupby(["a_doc", "b_doc"]).size(),
+                         rp.rename(columns={"a_doc": "b_doc", "b_doc": "a_doc"})
+                         .groupby(["a_doc", "b_doc"]).size()]).groupby(level=[0, 1]).sum()
 
     def lookup(series) -> np.ndarray:
         if len(series) == 0:
@@ -218,8 +235,6 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None 
     out["shared_points"] = np.where(ia == ib, 0, lookup(shared))
     out["shared_share"] = out["shared_points"] / out["sentences_a"]
     out["related_pairs"] = lookup(rel)
-    if len(doc_names) > 50:
-        out = out[(out["scope"] == "within") | (out[["restated", "shared_points", "related_pairs"]].sum(axis=1) > 0)]
     return out[cols].reset_index(drop=True)
 
 

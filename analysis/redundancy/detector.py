@@ -27,8 +27,8 @@ from ..errors import InputError
 from . import clusters as C
 from .formulaic import phrase_table
 from .paraphrase import SamePointVerifier, neighbours, pair_features, sentence_tokens
-from .settings import DEFAULTS, KINDS, PAIR_COLUMNS, merge, redundancy_params
-from .shingles import shingles
+from .settings import DEFAULTS, KINDS, PAIR_COLUMNS, SAME_POINT_KINDS, merge, redundancy_params
+from .shingles import _group_pairs, shingle_sets
 from .verbatim import empty_passages, is_near_copy, near_copy_pairs, paragraph_pairs, passages
 
 
@@ -68,6 +68,9 @@ class RedundancyDetector:
     random_state : int
     exact_search_max : int
         Sentences up to which the neighbour search is exact (above: a faiss IVF index).
+    pairs_csv_max : int, optional
+        Pairs of each kind that :meth:`tables` writes to ``sentence_pairs.csv``,
+        strongest first (``pairs_`` keeps them all); None writes every pair.
 
     Attributes
     ----------
@@ -84,7 +87,7 @@ class RedundancyDetector:
                  verifier=None, verification=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
                  doc_shingle_size=5, passage_min_words=8, lsh=None, phrase=None, top_k=10,
                  batch_size=512, lsa_components=100, use_lsh=True, embedder=None, random_state=42,
-                 exact_search_max=20_000):
+                 exact_search_max=20_000, pairs_csv_max=20_000):
         self.backend = backend
         self.threshold = threshold
         self.thresholds = thresholds
@@ -103,6 +106,7 @@ class RedundancyDetector:
         self.top_k = top_k
         self.batch_size = batch_size
         self.exact_search_max = exact_search_max
+        self.pairs_csv_max = pairs_csv_max
         self.lsa_components = lsa_components
         self.use_lsh = use_lsh
         self.embedder = embedder
@@ -115,7 +119,7 @@ class RedundancyDetector:
         kw = {k: p[k] for k in ("backend", "thresholds", "retrieval_floor", "near_copy",
                                 "near_copy_containment", "shingle_size", "doc_shingle_size",
                                 "passage_min_words", "lsh", "phrase", "top_k", "batch_size",
-                                "lsa_components", "exact_search_max")}
+                                "lsa_components", "exact_search_max", "pairs_csv_max")}
         kw["verifier_settings"] = p["verifier"]
         kw["random_state"] = (params or {}).get("seed", 42)
         kw.update({k: v for k, v in overrides.items() if v is not None})
@@ -133,16 +137,21 @@ class RedundancyDetector:
         self.embed_stats_ = dict(getattr(self.embedder, "stats_", {}))
         return V
 
-    def candidate_features(self, S: pd.DataFrame, V: np.ndarray):
-        """Neighbours, token sets, shingles and candidate pairs of sentences `S` (vectors `V`)."""
+    def candidate_features(self, S: pd.DataFrame, V: np.ndarray, tokens: tuple | None = None):
+        """Neighbours, token sets and shingle sets of sentences `S` (vectors `V`).
+
+        `tokens` is ``(vocabulary, ids, sentence)`` of `S`'s texts from
+        :func:`analysis.text.tokenize` when already computed (``Corpus.sentence_tokens``).
+        """
         floors = merge(DEFAULTS["retrieval_floor"], self.retrieval_floor or {})
         self.floor_ = float(floors.get(self.backend_, 0.0))
         nb = neighbours(V, self.top_k, self.floor_, self.batch_size, self.exact_search_max,
                         self.random_state)
         self.exact_search_ = bool(nb["exact"])
-        words = [T.words(t) for t in S["text"]]
-        sets = [shingles(w, self.shingle_size) for w in words]
-        return nb, sentence_tokens(S["text"]), sets
+        texts = S["text"].tolist()
+        tokens = T.tokenize(texts) if tokens is None else tokens
+        sets = shingle_sets(tokens, len(texts), self.shingle_size)
+        return nb, sentence_tokens(texts, tokens), sets
 
     # ------------------------------------------------------------------ fit
     def fit(self, corpus, sentences: pd.DataFrame | None = None) -> "RedundancyDetector":
@@ -187,27 +196,39 @@ class RedundancyDetector:
             self.verifier_, self.verification_ = train_verifier(self, *self.training, settings,
                                                                 self.random_state)
             self.embed_stats_ = embed_stats  # the corpus's embedding, not the labelled set's
-        nb, tokens, sets = self.candidate_features(S, V)
+        nb, tokens, sets = self.candidate_features(
+            S, V, corpus.sentence_tokens if sentences is None else None)
         self.truncated_ = int((nb["sims"][:, -1] >= self.floor_).sum()) if nb["sims"].size else 0
 
-        # Candidates: embedding neighbours, shingle near-copies, shared phrases.
-        lex = near_copy_pairs(sets, self.near_copy, lsh, self.random_state, self.use_lsh)
+        # Candidates: embedding neighbours, shingle near-copies, shared phrases. Pairs are
+        # int64 keys i * n + j (i < j), so the union and the look-ups are array operations.
+        X_sh = sets.matrix         # shared by verification, near-copy scores and features
+        li, lj, _ = near_copy_pairs(sets, self.near_copy, lsh, self.random_state, self.use_lsh, X_sh)
         self.phrases_ = phrase_table(S, min_n=ph["min_n"], min_docs=ph["min_docs"], min_repeats=ph["min_repeats"],
                                      tokens=corpus.sentence_tokens if sentences is None else None)
         phrase_of = _phrase_pairs(S, self.phrases_, int(ph["max_pair_sentences"]))
-        cand = set(zip(nb["pairs"]["i"], nb["pairs"]["j"])) | set(lex) | set(phrase_of)
-        ij = np.array(sorted(cand), dtype=np.int64).reshape(-1, 2)
-        i, j = ij[:, 0], ij[:, 1]
-        X = pair_features(i, j, V, nb, tokens, sets)
-        jac, ovl, near = is_near_copy(sets, i, j, self.near_copy, self.near_copy_containment)
+        width = max(n, 1)
+        phrase_keys = phrase_of["i"].to_numpy() * width + phrase_of["j"].to_numpy()   # sorted, unique
+        keys = np.unique(np.concatenate([nb["pairs"]["i"].to_numpy() * width + nb["pairs"]["j"].to_numpy(),
+                                         li * width + lj, phrase_keys]).astype(np.int64))
+        i, j = keys // width, keys % width
+        X = pair_features(i, j, V, nb, tokens, sets, shingle_matrix=X_sh)
+        jac, ovl, near = is_near_copy(sets, i, j, self.near_copy, self.near_copy_containment, X_sh)
+        del X_sh, sets, tokens
         p_same = self._verify(X)
+        cos = X["cosine"].to_numpy()
+        del X
         same = near | (p_same >= self._verifier_threshold())
-        related = ~same & (X["cosine"].to_numpy() >= self.threshold_)
-        phrase = np.array([phrase_of.get((a, b), "") for a, b in zip(i, j)], dtype=object)
-        kind = np.select([near, same, related, phrase != ""], list(KINDS), default="")
-        keep = kind != ""
+        related = ~same & (cos >= self.threshold_)
+        at = np.minimum(np.searchsorted(phrase_keys, keys), max(len(phrase_keys) - 1, 0))
+        has_phrase = (phrase_keys[at] == keys) if len(phrase_keys) else np.zeros(len(keys), bool)
+        # Kinds as codes into KINDS (-1: no kind), phrases as rows of phrase_of (-1: none):
+        # millions of pairs, so no string per pair until the frame is built.
+        kind = np.select([near, same, related, has_phrase], [0, 1, 2, 3], default=-1).astype(np.int8)
+        keep = kind >= 0
         self.pairs_ = _pair_frame(S, i[keep], j[keep], kind[keep], p_same[keep], jac[keep], ovl[keep],
-                                  X["cosine"].to_numpy()[keep], phrase[keep])
+                                  cos[keep], np.where(has_phrase, at, -1)[keep],
+                                  phrase_of["phrase"].to_numpy(dtype=object))
 
         # Points and the one definition of "restated".
         ai, bi = i[same], j[same]  # (the pair frame is sorted for reading; use the unsorted masks)
@@ -264,13 +285,25 @@ class RedundancyDetector:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The result tables by CSV file name (and :meth:`verification_tables`)."""
         return {**self.verification_tables(),
-            "sentence_pairs.csv": self.pairs_, "clusters.csv": self.clusters_,
+            "sentence_pairs.csv": self.written_pairs(), "clusters.csv": self.clusters_,
             "phrases.csv": self.phrases_, "doc_overlap.csv": self.doc_overlap_,
             "novelty.csv": self.novelty_, "sentence_novelty.csv": self.sentence_flags_,
             "shared_passages.csv": self.passages_, "paragraph_pairs.csv": self.paragraph_pairs_,
             "redundancy_layers.csv": self.layers_, "distinct_points.csv": self.points_curve_,
             "redundancy_run.csv": self.run_info(),
         }
+
+    def written_pairs(self) -> pd.DataFrame:
+        """The pairs ``sentence_pairs.csv`` holds: at most ``pairs_csv_max`` of each kind, strongest first.
+
+        Every pair still counts in the layers, points and document matrix; the
+        groups are in ``clusters.csv``. Past a few thousand documents the full
+        list runs to millions of rows (each sentence's ten neighbours).
+        """
+        cap = self.pairs_csv_max
+        if cap is None or not len(self.pairs_):
+            return self.pairs_
+        return self.pairs_.groupby("kind", sort=False).head(int(cap)).reset_index(drop=True)
 
     def run_info(self) -> pd.DataFrame:
         """One row: backend, model, thresholds, counts, and (labelled as such) timings."""
@@ -285,6 +318,8 @@ class RedundancyDetector:
             "restated_cross": int(self.novelty_["restated_cross"].sum()) if len(self.novelty_) else 0,
             "same_point_pairs": int((self.pairs_["tier"] == "same point").sum()),
             "related_pairs": int((self.pairs_["tier"] == "related").sum()),
+            "pairs_total": len(self.pairs_),
+            "pairs_written": len(self.written_pairs()),
             "related_sentences": int(self.sentence_flags_["related"].sum()) if len(self.sentence_flags_) else 0,
             "truncated_neighbour_lists": self.truncated_,
             "neighbour_search": "exact" if getattr(self, "exact_search_", True) else "approximate (faiss IVF)",
@@ -296,23 +331,41 @@ class RedundancyDetector:
 
 # ---------------------------------------------------------------------- helpers
 
-def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame, max_sentences: int | None = None) -> dict:
-    """``(i, j) -> longest shared formulaic phrase`` for sentence pairs sharing one.
+def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame, max_sentences: int | None = None) -> pd.DataFrame:
+    """Sentence pairs sharing a formulaic phrase, each with the longest phrase it shares.
 
     A phrase in more than `max_sentences` sentences gives no pairs: its pairs
     grow with the square of its frequency, and the phrase table already lists
     it once with all its sentences (which stay flagged as formulaic).
+
+    Returns
+    -------
+    DataFrame
+        ``i``, ``j`` (row numbers of `S`, ``i < j``) and ``phrase``, one row
+        per pair, ordered by ``(i, j)``; of phrases of equal length, the first
+        in the phrase table's order wins.
     """
-    index = {sid: k for k, sid in enumerate(S["sentence_id"])}
-    out: dict[tuple[int, int], str] = {}
-    for row in phrases.sort_values("n_words", ascending=False).itertuples():
-        members = sorted({index[s] for s in row.sentence_ids.split(";")})
-        if max_sentences is not None and len(members) > max_sentences:
-            continue
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                out.setdefault((members[x], members[y]), row.phrase)
-    return out
+    empty = pd.DataFrame({"i": np.zeros(0, np.int64), "j": np.zeros(0, np.int64),
+                          "phrase": np.zeros(0, object)})
+    if phrases is None or not len(phrases):
+        return empty
+    ordered = phrases.sort_values("n_words", ascending=False)
+    ids = ordered["sentence_ids"].str.split(";")
+    rank = np.repeat(np.arange(len(ordered)), ids.str.len().to_numpy())
+    rows = pd.Index(S["sentence_id"]).get_indexer(np.concatenate(ids.to_numpy()))
+    members = pd.DataFrame({"rank": rank, "row": rows}).drop_duplicates()
+    if max_sentences is not None:
+        size = members.groupby("rank")["row"].transform("size")
+        members = members[size.to_numpy() <= max_sentences]
+    x, y = _group_pairs(members["rank"].to_numpy())
+    row, r = members["row"].to_numpy(), members["rank"].to_numpy()
+    pairs = pd.DataFrame({"i": np.minimum(row[x], row[y]), "j": np.maximum(row[x], row[y]), "r": r[x]})
+    pairs = (pairs.sort_values(["i", "j", "r"], kind="stable").drop_duplicates(["i", "j"])
+             .reset_index(drop=True))
+    if not len(pairs):
+        return empty
+    return pd.DataFrame({"i": pairs["i"].to_numpy(np.int64), "j": pairs["j"].to_numpy(np.int64),
+                         "phrase": ordered["phrase"].to_numpy(dtype=object)[pairs["r"].to_numpy()]})
 
 
 def _phrase_members(S: pd.DataFrame, phrases: pd.DataFrame) -> np.ndarray:
@@ -323,22 +376,33 @@ def _phrase_members(S: pd.DataFrame, phrases: pd.DataFrame) -> np.ndarray:
     return member
 
 
-def _pair_frame(S, i, j, kind, p_same, jac, ovl, cos, phrase) -> pd.DataFrame:
-    A, B = S.iloc[i].reset_index(drop=True), S.iloc[j].reset_index(drop=True)
-    tier = np.where(np.isin(kind, ["near-copy", "paraphrase"]), "same point",
-                    np.where(kind == "related", "related", ""))
-    frame = pd.DataFrame({
-        "a_id": A["sentence_id"], "b_id": B["sentence_id"], "a_doc": A["doc_id"], "b_doc": B["doc_id"],
-        "scope": np.where(A["doc_id"].to_numpy() == B["doc_id"].to_numpy(), "within", "cross"),
-        "kind": kind, "tier": tier, "p_same": np.round(p_same, 4), "lexical": jac, "containment": ovl,
-        "semantic": cos, "phrase": phrase,
-        "a_section": A["section"], "b_section": B["section"], "a_heading": A["heading"],
-        "b_heading": B["heading"], "a_start": A["start"], "a_end": A["end"], "b_start": B["start"],
-        "b_end": B["end"], "a_text": A["text"], "b_text": B["text"],
+def _pair_frame(S, i, j, kind, p_same, jac, ovl, cos, phrase_at, phrase_names) -> pd.DataFrame:
+    """One row per pair, strongest first: by kind (in :data:`KINDS` order), then p_same, then cosine.
+
+    `kind` holds codes into :data:`KINDS`; `phrase_at` rows of `phrase_names`
+    (-1 for none). The order is found on the arrays and each column is taken
+    once in that order, so the frame is never copied to be sorted.
+    """
+    p_same = np.round(p_same, 4)
+    order = np.lexsort((-cos, -p_same, kind))       # stable: ties keep pair order
+    i, j, kind = i[order], j[order], kind[order]
+    kinds = np.array(KINDS, dtype=object)
+    tiers = np.array(["same point" if k in SAME_POINT_KINDS else "related" if k == "related" else ""
+                      for k in KINDS], dtype=object)
+    phrases = np.r_[np.asarray(phrase_names, dtype=object), np.array([""], dtype=object)]
+    col = {c: S[c].to_numpy() for c in ("sentence_id", "doc_id", "section", "heading", "start", "end",
+                                          "text")}
+    a_doc, b_doc = col["doc_id"][i], col["doc_id"][j]
+    return pd.DataFrame({
+        "a_id": col["sentence_id"][i], "b_id": col["sentence_id"][j], "a_doc": a_doc, "b_doc": b_doc,
+        "scope": np.where(a_doc == b_doc, "within", "cross").astype(object),
+        "kind": kinds[kind], "tier": tiers[kind], "p_same": p_same[order], "lexical": jac[order],
+        "containment": ovl[order], "semantic": cos[order], "phrase": phrases[phrase_at[order]],
+        "a_section": col["section"][i], "b_section": col["section"][j], "a_heading": col["heading"][i],
+        "b_heading": col["heading"][j], "a_start": col["start"][i], "a_end": col["end"][i],
+        "b_start": col["start"][j], "b_end": col["end"][j], "a_text": col["text"][i],
+        "b_text": col["text"][j],
     }, columns=PAIR_COLUMNS)
-    order = pd.Categorical(frame["kind"], categories=list(KINDS), ordered=True)
-    return (frame.assign(_k=order).sort_values(["_k", "p_same", "semantic"], ascending=[True, False, False])
-            .drop(columns="_k").reset_index(drop=True))
 
 
 def _layers(n: int, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .. import text as T
+from .shingles import incidence
+from .shingles import shingle_matrix as as_shingle_matrix
 
 FEATURES = ["cosine", "csls", "generic_max", "generic_min", "rank_max", "content_jaccard", "extra_max",
             "extra_min", "length_ratio", "shingle_containment", "negation_mismatch",
@@ -110,8 +112,18 @@ def _exact_search(V: np.ndarray, kk: int, floor: float, batch_size: int):
     return index, sims, hub
 
 
-#: Clusters the approximate index searches per row (of about 4 sqrt(n)).
+#: Clusters the approximate index searches per row (of about 4 sqrt(n)) at ANN_PROBE_SIZE rows;
+#: above, fewer in proportion to 1 / sqrt(n), so each row is compared with about the same number
+#: of others (about 5,000) and the search grows as n rather than n^1.5.
 ANN_PROBES = 64
+ANN_PROBE_SIZE = 100_000
+ANN_MIN_PROBES = 16
+
+
+def ann_probes(n: int, nlist: int) -> int:
+    """Clusters searched per row by the approximate index over `n` rows in `nlist` clusters."""
+    scaled = int(round(ANN_PROBES * np.sqrt(ANN_PROBE_SIZE / max(n, 1))))
+    return int(min(nlist, max(ANN_MIN_PROBES, min(ANN_PROBES, scaled))))
 
 
 def _approximate_search(V: np.ndarray, kk: int, random_state: int):
@@ -137,7 +149,7 @@ def _approximate_search(V: np.ndarray, kk: int, random_state: int):
     finally:
         faiss.omp_set_num_threads(threads)
     ivf.add(V)
-    ivf.nprobe = min(ANN_PROBES, nlist)
+    ivf.nprobe = ann_probes(n, nlist)
     sims = np.empty((n, kk + 1), dtype=np.float32)
     found = np.empty((n, kk + 1), dtype=np.int64)
     for start in range(0, n, 100_000):           # bounded result buffers per call
@@ -157,38 +169,88 @@ def _approximate_search(V: np.ndarray, kk: int, random_state: int):
     return index, sims
 
 
-def _incidence(token_sets: list, vocab: dict | None = None) -> sp.csr_matrix:
-    vocab = {} if vocab is None else vocab
-    indptr, indices = [0], []
-    for toks in token_sets:
-        indices.extend(vocab.setdefault(t, len(vocab)) for t in toks)
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(token_sets), max(len(vocab), 1)))
+def _pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, block: int = 100_000):
+    """Intersection and the two set sizes for row pairs of a binary incidence matrix.
 
-
-def _pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray):
-    """Intersection and the two set sizes for row pairs of a binary incidence matrix."""
-    inter = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
-    size = np.asarray(X.sum(axis=1)).ravel()
+    In blocks of `block` pairs, so memory stays bounded however many pairs there are.
+    """
+    inter = np.empty(len(i))
+    for lo in range(0, len(i), block):
+        inter[lo:lo + block] = np.asarray(X[i[lo:lo + block]].multiply(X[j[lo:lo + block]])
+                                          .sum(axis=1)).ravel()
+    size = np.diff(X.indptr).astype(float)
     return inter, size[i], size[j]
 
 
-def sentence_tokens(texts) -> dict:
-    """Per-sentence token sets the features compare (content words, numbers, entities, negation)."""
-    content, numbers, entities, negated, lengths = [], [], [], [], []
-    for t in texts:
-        w = T.words(t)
-        content.append({x.rstrip("s") if len(x) > 4 else x for x in w if x not in T.STOP_WORDS})
-        numbers.append(set(_NUMBER.findall(t)))
-        entities.append({e.lower() for e in _ENTITY.findall(t)})
-        negated.append(bool(_NEGATION.intersection(w)))
-        lengths.append(len(w))
-    return {"content": content, "numbers": numbers, "entities": entities,
-            "negated": np.array(negated, bool), "lengths": np.array(lengths, float)}
+def sentence_tokens(texts, tokens: tuple | None = None) -> dict:
+    """Per-sentence token sets the features compare (content words, numbers, entities, negation).
+
+    Each set is a row of a binary sentence x item matrix, built from one
+    tokenising pass over all sentences (no Python set per sentence).
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The sentences.
+    tokens : tuple, optional
+        ``(vocabulary, ids, sentence)`` of the same sentences from
+        :func:`analysis.text.tokenize` (e.g. ``Corpus.sentence_tokens``), when
+        already computed.
+
+    Returns
+    -------
+    dict
+        ``content`` (words outside the stop list, a final "s" dropped from
+        words of more than 4 letters), ``numbers``, ``entities`` (capitalised
+        words not at a sentence start, and acronyms; lower-cased): sparse
+        matrices; ``negated`` and ``lengths`` (words): arrays.
+    """
+    texts = [str(t) for t in texts]
+    n = len(texts)
+    vocab, ids, sent = T.tokenize(texts) if tokens is None else tokens
+    stems = pd.Series([x.rstrip("s") if len(x) > 4 else x for x in vocab], dtype=object)
+    stem_code = pd.factorize(stems)[0] if len(stems) else np.zeros(0, np.int64)
+    content = np.array([x not in T.STOP_WORDS for x in vocab], dtype=bool)
+    negation = np.array([x in _NEGATION for x in vocab], dtype=bool)
+    use = content[ids] if len(ids) else np.zeros(0, bool)
+    negated = np.zeros(n, bool)
+    negated[sent[negation[ids]] if len(ids) else []] = True
+    return {"content": _item_matrix(sent[use], stem_code[ids[use]] if len(ids) else ids, n),
+            "numbers": _regex_matrix(_NUMBER, texts, lambda m: m),
+            "entities": _regex_matrix(_ENTITY_JOINED, texts, str.lower),
+            "negated": negated, "lengths": np.bincount(sent, minlength=n).astype(float)}
 
 
-def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list) -> pd.DataFrame:
+def _item_matrix(rows: np.ndarray, items: np.ndarray, n: int) -> sp.csr_matrix:
+    """Binary n x items matrix with a 1 at each (row, item) pair (repeats counted once)."""
+    width = max(int(items.max()) + 1, 1) if len(items) else 1
+    X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, items)), shape=(n, width))
+    X.sum_duplicates()
+    X.data[:] = 1
+    return X
+
+
+#: _ENTITY on texts joined by NUL: a text's start follows a NUL, so "not at the start" says so.
+_ENTITY_JOINED = re.compile(r"(?<!^)(?<!\x00)(?<![.!?]\s)\b[A-Z][A-Za-z]+|\b[A-Z]{2,}\b")
+
+
+def _regex_matrix(pattern: re.Pattern, texts: list, norm) -> sp.csr_matrix:
+    """Binary text x match matrix of `pattern`'s matches (normalised by `norm`), in one pass per chunk."""
+    rows, found = [], []
+    for lo in range(0, len(texts), 20_000):
+        part = [t.replace("\x00", " ") for t in texts[lo:lo + 20_000]]
+        joined = "\x00".join(part)
+        starts = np.cumsum([0] + [len(t) + 1 for t in part[:-1]])
+        hits = [(m.start(), m.group()) for m in pattern.finditer(joined)]
+        if hits:
+            rows.append(lo + np.searchsorted(starts, [h[0] for h in hits], side="right") - 1)
+            found.extend(norm(h[1]) for h in hits)
+    codes = pd.factorize(pd.Series(found, dtype=object))[0] if found else np.zeros(0, np.int64)
+    return _item_matrix(np.concatenate(rows) if rows else np.zeros(0, np.int64), codes, len(texts))
+
+
+def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
+                  shingle_matrix: sp.csr_matrix | None = None) -> pd.DataFrame:
     """Verifier features of the sentence pairs ``(i[m], j[m])``.
 
     Parameters
@@ -201,8 +263,10 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list) -> 
         :func:`neighbours` of the same vectors.
     tokens : dict
         :func:`sentence_tokens` of the same sentences.
-    shingle_sets : list of frozenset
+    shingle_sets : list of frozenset or ShingleSets
         Word shingles per sentence.
+    shingle_matrix : sparse matrix, optional
+        ``incidence(shingle_sets)``, when already built.
 
     Returns
     -------
@@ -212,25 +276,30 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list) -> 
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
     V = np.asarray(vectors, dtype=np.float32)
-    cos = np.einsum("ij,ij->i", V[i], V[j]).astype(float) if len(i) else np.zeros(0)
+    cos = np.empty(len(i))
+    for lo in range(0, len(i), 100_000):     # bounded memory: two blocks of rows at a time
+        cos[lo:lo + 100_000] = np.einsum("ij,ij->i", V[i[lo:lo + 100_000]], V[j[lo:lo + 100_000]])
     mt = nb["mean_top"]
     k = nb["index"].shape[1]
 
     def rank(a, b):  # position of b in a's neighbour list (1 = nearest), k + 1 if absent
-        hit = nb["index"][a] == b[:, None]
-        return np.where(hit.any(axis=1), hit.argmax(axis=1) + 1, k + 1)
+        out = np.empty(len(a), dtype=np.int64)
+        for lo in range(0, len(a), 100_000):
+            hit = nb["index"][a[lo:lo + 100_000]] == b[lo:lo + 100_000, None]
+            out[lo:lo + 100_000] = np.where(hit.any(axis=1), hit.argmax(axis=1) + 1, k + 1)
+        return out
 
     r1, r2 = (rank(i, j), rank(j, i)) if k else (np.ones(len(i)), np.ones(len(i)))
-    C = _incidence(tokens["content"])
+    C = _as_matrix(tokens["content"])
     inter, na, nb_ = _pair_overlap(C, i, j)
     union = na + nb_ - inter
     extra_a = np.where(na > 0, (na - inter) / np.maximum(na, 1), 0.0)
     extra_b = np.where(nb_ > 0, (nb_ - inter) / np.maximum(nb_, 1), 0.0)
-    S = _incidence(shingle_sets)
+    S = as_shingle_matrix(shingle_sets) if shingle_matrix is None else shingle_matrix
     sint, sa, sb = _pair_overlap(S, i, j)
-    N = _incidence(tokens["numbers"])
+    N = _as_matrix(tokens["numbers"])
     nint, n1, n2 = _pair_overlap(N, i, j)
-    E = _incidence(tokens["entities"])
+    E = _as_matrix(tokens["entities"])
     eint, e1, e2 = _pair_overlap(E, i, j)
     eun = e1 + e2 - eint
     L = tokens["lengths"]
@@ -249,6 +318,10 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list) -> 
         "number_mismatch": ((n1 + n2 - 2 * nint) > 0).astype(float),
         "entity_jaccard": np.where(eun > 0, eint / np.maximum(eun, 1), 1.0),
     }, columns=FEATURES)
+
+
+def _as_matrix(sets) -> sp.csr_matrix:
+    return sets if sp.issparse(sets) else incidence(sets)
 
 
 class SamePointVerifier:

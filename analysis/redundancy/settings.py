@@ -23,11 +23,12 @@ DEFAULTS = {
     "shingle_size": 3,                 # words per shingle (sentences, paragraphs)
     "doc_shingle_size": 5,             # words per shingle for document containment
     "passage_min_words": 8,            # shortest shared passage reported
-    "lsh": {"num_perm": 128, "threshold": 0.30},
+    "lsh": {"num_perm": 128, "threshold": 0.30, "max_bucket": 30},
     "phrase": {"min_n": 4, "min_docs": 2, "min_repeats": 3, "max_pair_sentences": 30},
     "top_k": 10,
     "batch_size": 512,
     "exact_search_max": 20_000,
+    "pairs_csv_max": 20_000,           # pairs of each kind in sentence_pairs.csv (None: all)
     "lsa_components": 100,
     "control_dir": "tests/fixtures/redundancy/unrelated",   # unrelated documents (false positives)
     "benchmark_dir": "benchmarks/results",                  # timings from benchmarks/redundancy_scaling.py

@@ -10,6 +10,7 @@ sparse shingle-incidence product) and serves as the reference on small sets.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,110 @@ def text_shingles(texts, k: int = 3) -> list[frozenset[str]]:
     return [shingles(T.words(t), k) for t in texts]
 
 
+@dataclass(frozen=True)
+class ShingleSets:
+    """The shingle sets of many texts as one binary text x shingle matrix.
+
+    Built by :func:`shingle_sets` from word ids, with no Python set or string
+    per shingle occurrence; every function here that takes a list of
+    frozensets also takes this.
+
+    Attributes
+    ----------
+    matrix : csr_matrix
+        Row t has a 1 in the column of each shingle of text t.
+    strings : ndarray of str
+        Each column's shingle, as :func:`shingles` writes it.
+    """
+
+    matrix: sp.csr_matrix
+    strings: np.ndarray
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Shingles per text."""
+        return np.diff(self.matrix.indptr)
+
+    def to_sets(self) -> list[frozenset]:
+        """The same sets as frozensets (for small inputs and tests)."""
+        X = self.matrix
+        return [frozenset(self.strings[X.indices[X.indptr[r]:X.indptr[r + 1]]]) for r in range(X.shape[0])]
+
+
+def shingle_sets(tokens: tuple, n: int, k: int = 3) -> ShingleSets:
+    """The word k-gram sets of `n` tokenised texts (as :func:`shingles` defines them), as a matrix.
+
+    Parameters
+    ----------
+    tokens : tuple
+        ``(vocabulary, ids, text)`` from :func:`analysis.text.tokenize`.
+    n : int
+        Number of texts.
+    k : int
+        Shingle length in words.
+
+    Returns
+    -------
+    ShingleSets
+        Row t holds the shingles of text t: every run of `k` consecutive
+        words, or, for a text of fewer than `k` words, one shingle of all its
+        words. Equal runs share a column, found by exact integer codes.
+    """
+    if k < 1:
+        raise ValueError("shingle size must be at least 1")
+    vocab, ids, text = tokens
+    ids, text = np.asarray(ids, dtype=np.int64), np.asarray(text, dtype=np.int64)
+    words = np.asarray(vocab, dtype=object)
+    length = np.bincount(text, minlength=n)
+    # Runs of k words inside one text; each step keeps the codes below the run count, so the
+    # combined integer code * (V + 1) + next id is exact in int64.
+    start = np.arange(max(len(ids) - k + 1, 0))
+    start = start[text[start] == text[start + k - 1]] if len(start) else start
+    code = ids[start]
+    for t in range(1, k):
+        code = pd.factorize(code * (len(words) + 1) + ids[start + t])[0]
+    if k == 1:
+        code = pd.factorize(code)[0]
+    code = np.asarray(code, dtype=np.int64)
+    n_codes = int(code.max()) + 1 if len(code) else 0
+    first = np.zeros(n_codes, dtype=np.int64)
+    first[code] = start                                  # one run of each code: all spell it alike
+    strings = words[ids[first]] if n_codes else np.zeros(0, dtype=object)
+    for t in range(1, k):
+        strings = strings + " " + words[ids[first + t]]
+    # A text shorter than k words: one shingle of all its words (rare: Python per text is fine).
+    short = np.flatnonzero((length > 0) & (length < k))
+    rows, cols = [text[start]], [code]
+    if len(short):
+        begin = np.r_[0, np.cumsum(length)[:-1]]
+        texts = pd.Series([" ".join(words[ids[begin[t]:begin[t] + length[t]]]) for t in short],
+                          dtype=object)
+        short_code, short_strings = pd.factorize(texts)
+        rows.append(short)
+        cols.append(n_codes + short_code)
+        strings = np.concatenate([strings, np.asarray(short_strings, dtype=object)])
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    X = sp.csr_matrix((np.ones(len(r), dtype=np.int32), (r, c)), shape=(n, max(len(strings), 1)))
+    X.sum_duplicates()
+    X.data[:] = 1
+    return ShingleSets(X, np.asarray(strings, dtype=object))
+
+
+def shingle_matrix(sets) -> sp.csr_matrix:
+    """The binary text x shingle matrix of a :class:`ShingleSets` or a list of frozensets."""
+    return sets.matrix if isinstance(sets, ShingleSets) else incidence(sets)
+
+
+def set_sizes(sets) -> np.ndarray:
+    """Shingles per text, of a :class:`ShingleSets` or a list of frozensets."""
+    if isinstance(sets, ShingleSets):
+        return sets.sizes
+    return np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+
+
 def jaccard(a: frozenset, b: frozenset) -> float:
     """Jaccard similarity ``|a & b| / |a | b|`` (0 for two empty sets)."""
     if not a and not b:
@@ -76,21 +181,33 @@ def _sha1_32(b: bytes) -> int:
     return int.from_bytes(hashlib.sha1(b).digest()[:4], "little")
 
 
-def _group_pairs(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair ``(x, y)``, ``x < y``, of row numbers that share a group code."""
+def _group_pairs(groups: np.ndarray, max_group: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(x, y)``, ``x < y``, of row numbers that share a group code.
+
+    A group of at most `max_group` rows (or any group, when None) gives every
+    pair; a larger one gives a star, its first row paired with each other row,
+    so the pairs grow with the rows, not with the square of a group's size,
+    and the group still ends up connected.
+    """
     order = np.argsort(groups, kind="stable")
     g = groups[order]
     first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
     size = np.diff(np.r_[first, len(g)])
+    row_size = np.repeat(size, size)
     end = np.repeat(first + size, size)                  # one past each row's group
     later = end - np.arange(len(g)) - 1                  # partners after each row
+    if max_group is not None:
+        star = row_size > max_group
+        is_head = np.zeros(len(g), bool)
+        is_head[first] = True
+        later = np.where(star, np.where(is_head, later, 0), later)
     left = np.repeat(np.arange(len(g)), later)
     right = np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later) + left + 1
     x, y = order[left], order[right]
     return np.minimum(x, y), np.maximum(x, y)
 
 
-def minhash_signatures(sets: list[frozenset], num_perm: int = 128, seed: int = 1) -> np.ndarray | None:
+def minhash_signatures(sets, num_perm: int = 128, seed: int = 1) -> np.ndarray | None:
     """datasketch MinHash signatures of many sets at once (rows as ``MinHash.hashvalues``).
 
     The same hash (SHA-1, 32 bits), the same seeded permutations and the
@@ -100,7 +217,7 @@ def minhash_signatures(sets: list[frozenset], num_perm: int = 128, seed: int = 1
 
     Parameters
     ----------
-    sets : list of frozenset
+    sets : list of frozenset or ShingleSets
         Non-empty shingle sets.
     """
     from datasketch import MinHash
@@ -110,17 +227,20 @@ def minhash_signatures(sets: list[frozenset], num_perm: int = 128, seed: int = 1
     if getattr(template, "scheme", None) != "affine32":
         return None
     a, b = (np.asarray(x, dtype=np.uint32) for x in template.permutations)
-    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
-    flat = [x for st in sets for x in st]
-    codes, uniques = pd.factorize(pd.Series(flat, dtype=object))
+    if isinstance(sets, ShingleSets):
+        sizes, codes, uniques = sets.sizes, sets.matrix.indices, sets.strings
+    else:
+        sizes = set_sizes(sets)
+        flat = [x for st in sets for x in st]
+        codes, uniques = pd.factorize(pd.Series(flat, dtype=object))
     hv = np.array([_sha1_32(u.encode("utf-8")) for u in uniques], dtype=np.uint32)
     hv = _fmix(hv, 32)[codes]
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    out = np.empty((len(sets), num_perm), dtype=np.uint32)
+    out = np.empty((len(sizes), num_perm), dtype=np.uint32)
     step = max(1, 200_000 // max(int(sizes.max(initial=1)), 1))   # sets per block: bounded memory
     with np.errstate(over="ignore"):
-        for lo in range(0, len(sets), step):
-            hi = min(lo + step, len(sets))
+        for lo in range(0, len(sizes), step):
+            hi = min(lo + step, len(sizes))
             seg = hv[starts[lo]:starts[hi - 1] + sizes[hi - 1]]
             phv = seg[:, None] * a + b                   # wraps modulo 2^32, as datasketch's does
             out[lo:hi] = np.minimum.reduceat(phv, starts[lo:hi] - starts[lo], axis=0)
@@ -128,14 +248,26 @@ def minhash_signatures(sets: list[frozenset], num_perm: int = 128, seed: int = 1
 
 
 def minhash_candidates(sets: list[frozenset], num_perm: int = 128, threshold: float = 0.3,
-                       seed: int = 1) -> set[tuple[int, int]]:
+                       seed: int = 1, max_bucket: int | None = None) -> set[tuple[int, int]]:
     """Candidate pairs ``(i, j)``, ``i < j``, likely to have Jaccard >= `threshold`.
+
+    The set form of :func:`minhash_candidate_arrays` (same arguments), for
+    small inputs and tests.
+    """
+    i, j = minhash_candidate_arrays(sets, num_perm, threshold, seed, max_bucket)
+    return set(zip(i.tolist(), j.tolist()))
+
+
+def minhash_candidate_arrays(sets: list[frozenset], num_perm: int = 128, threshold: float = 0.3,
+                             seed: int = 1, max_bucket: int | None = None
+                             ) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs likely to have Jaccard >= `threshold`, as sorted arrays ``i < j``.
 
     MinHash signatures (:func:`minhash_signatures`) are cut into the bands
     datasketch's MinHashLSH chooses for `threshold`; two texts whose band
     agrees become a candidate. The cost grows with the number of texts and
     candidates, not with the number of pairs. Candidates are not verified
-    here: pass them to :func:`verify_pairs`.
+    here: pass them to :func:`verify_pair_arrays`.
 
     Parameters
     ----------
@@ -147,19 +279,29 @@ def minhash_candidates(sets: list[frozenset], num_perm: int = 128, threshold: fl
         The Jaccard level the LSH bands are tuned for.
     seed : int
         MinHash seed, for reproducible candidates.
+    max_bucket : int, optional
+        A band bucket holding more texts than this gives a star (its first
+        text with each other one) instead of every pair: the texts stay
+        linked, and candidates stop growing with the square of how often a
+        sentence recurs. None: every pair.
 
     Returns
     -------
-    set of (int, int)
+    i, j : ndarray of int64
+        Each pair once, ordered by ``(i, j)``.
     """
     from datasketch import MinHash, MinHashLSH
 
-    keep = np.array([i for i, st in enumerate(sets) if st], dtype=np.int64)
+    keep = np.flatnonzero(set_sizes(sets) > 0)
     if len(keep) < 2:
-        return set()
-    kept = [sets[i] for i in keep]
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if isinstance(sets, ShingleSets):
+        kept = ShingleSets(sets.matrix[keep], sets.strings)
+    else:
+        kept = [sets[i] for i in keep]
     sig = minhash_signatures(kept, num_perm, seed)
     if sig is None:   # another datasketch scheme: its own objects
+        kept = kept.to_sets() if isinstance(kept, ShingleSets) else kept
         encoded = [[x.encode("utf-8") for x in st] for st in kept]
         sig = np.array([m.hashvalues for m in MinHash.bulk(encoded, num_perm=num_perm, seed=seed,
                                                             hashfunc=_sha1_32)])
@@ -168,28 +310,29 @@ def minhash_candidates(sets: list[frozenset], num_perm: int = 128, threshold: fl
     for start, end in lsh.hashranges:
         band = np.ascontiguousarray(sig[:, start:end])
         keys = band.view(np.dtype((np.void, band.dtype.itemsize * (end - start)))).ravel()
-        x, y = _group_pairs(np.unique(keys, return_inverse=True)[1].ravel())
+        x, y = _group_pairs(np.unique(keys, return_inverse=True)[1].ravel(), max_bucket)
         xs.append(x)
         ys.append(y)
     x, y = np.concatenate(xs), np.concatenate(ys)
     key = np.unique(x * len(keep) + y)
-    return set(zip(keep[key // len(keep)].tolist(), keep[key % len(keep)].tolist()))
+    return keep[key // len(keep)], keep[key % len(keep)]
 
 
 def incidence(sets: list[frozenset]) -> sp.csr_matrix:
-    """Binary text x shingle matrix (CSR) of a list of shingle sets."""
-    vocab: dict[str, int] = {}
-    indptr, indices = [0], []
-    for s in sets:
-        for x in s:
-            indices.append(vocab.setdefault(x, len(vocab)))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.int32)
-    return sp.csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr)),
-                         shape=(len(sets), max(len(vocab), 1)))
+    """Binary text x shingle matrix (CSR) of a list of shingle sets.
+
+    Columns are numbered in order of first appearance; the shingles are coded
+    by one factorisation, not a dictionary look-up per shingle.
+    """
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    flat = [x for st in sets for x in st]
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object)) if flat else (np.zeros(0, np.int64), [])
+    data = np.ones(len(codes), dtype=np.int32)
+    return sp.csr_matrix((data, np.asarray(codes, dtype=np.int64), np.r_[0, np.cumsum(sizes)]),
+                         shape=(len(sets), max(len(uniques), 1)))
 
 
-def exact_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, int], float]:
+def exact_pairs(sets, threshold: float) -> dict[tuple[int, int], float]:
     """Every pair with Jaccard >= `threshold`, found without LSH.
 
     Computes shared-shingle counts through a sparse product, so only pairs
@@ -208,9 +351,9 @@ def exact_pairs(sets: list[frozenset], threshold: float) -> dict[tuple[int, int]
     """
     if len(sets) < 2:
         return {}
-    X = incidence(sets)
+    X = shingle_matrix(sets)
     inter = sp.triu(X @ X.T, k=1).tocoo()
-    sizes = np.array([len(s) for s in sets])
+    sizes = set_sizes(sets)
     jac = inter.data / (sizes[inter.row] + sizes[inter.col] - inter.data)
     keep = jac >= threshold
     return {(int(i), int(j)): float(v)
@@ -234,7 +377,7 @@ def pair_scores(sets: list[frozenset], i, j, X: sp.csr_matrix | None = None
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     if not len(i):
         return np.zeros(0), np.zeros(0)
-    X = incidence(sets) if X is None else X
+    X = shingle_matrix(sets) if X is None else X
     sizes = np.diff(X.indptr).astype(float)
     inter = np.empty(len(i))
     for lo in range(0, len(i), 100_000):
@@ -249,15 +392,43 @@ def pair_scores(sets: list[frozenset], i, j, X: sp.csr_matrix | None = None
 def verify_pairs(sets: list[frozenset], pairs, threshold: float) -> dict[tuple[int, int], float]:
     """Keep the candidate pairs whose exact Jaccard reaches `threshold`.
 
+    The dictionary form of :func:`verify_pair_arrays`, for small inputs.
+
     Returns
     -------
     dict
         ``(i, j) -> jaccard`` with ``i < j``.
     """
-    ij = np.array(sorted({(min(a, b), max(a, b)) for a, b in pairs}), dtype=np.int64).reshape(-1, 2)
-    jac = pair_scores(sets, ij[:, 0], ij[:, 1])[0]
+    ij = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    i, j, jac = verify_pair_arrays(sets, ij[:, 0], ij[:, 1], threshold)
+    return dict(zip(zip(i.tolist(), j.tolist()), jac.tolist()))
+
+
+def verify_pair_arrays(sets: list[frozenset], i, j, threshold: float, X: sp.csr_matrix | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs ``(i[m], j[m])`` whose exact Jaccard reaches `threshold`.
+
+    Parameters
+    ----------
+    sets : list of frozenset
+    i, j : array-like of int
+        Candidate pairs, in either order, possibly repeated.
+    threshold : float
+    X : sparse matrix, optional
+        ``incidence(sets)``, when already built.
+
+    Returns
+    -------
+    i, j, jaccard : ndarray
+        Each kept pair once with ``i < j``, ordered by ``(i, j)``.
+    """
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    n = max(len(sets), 1)
+    key = np.unique(np.minimum(i, j) * n + np.maximum(i, j))
+    i, j = key // n, key % n
+    jac = pair_scores(sets, i, j, X)[0]
     keep = jac >= threshold
-    return dict(zip(zip(ij[keep, 0].tolist(), ij[keep, 1].tolist()), jac[keep].tolist()))
+    return i[keep], j[keep], jac[keep]
 
 
 def window_hashes(ids: np.ndarray, k: int) -> np.ndarray:

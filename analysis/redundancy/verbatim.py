@@ -13,33 +13,53 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .. import text as T
-from .shingles import (exact_pairs, minhash_candidates, overlap, pair_scores, shared_runs,
-                       text_shingles, verify_pairs, window_hashes)
+from .shingles import (exact_pairs, minhash_candidate_arrays, minhash_candidates, overlap,
+                       pair_scores, set_sizes, shared_runs, text_shingles, verify_pair_arrays,
+                       verify_pairs, window_hashes)
 
 
-def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_lsh: bool = True):
+def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_lsh: bool = True,
+                    X=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sentence pairs whose shingle Jaccard reaches ``min(near_copy, lsh threshold)``.
+
+    Parameters
+    ----------
+    sets : list of frozenset
+        Shingle sets.
+    near_copy : float
+    lsh : dict
+        ``num_perm``, ``threshold`` and optionally ``max_bucket``.
+    random_state : int
+    use_lsh : bool
+        False: every pair is checked (through a sparse product).
+    X : sparse matrix, optional
+        ``incidence(sets)``, when already built.
 
     Returns
     -------
-    dict
-        ``(i, j) -> Jaccard`` with ``i < j``.
+    i, j, jaccard : ndarray
+        Each pair once with ``i < j``, ordered by ``(i, j)``.
     """
     floor = min(near_copy, lsh["threshold"])
     if use_lsh:
-        return verify_pairs(sets, minhash_candidates(sets, lsh["num_perm"], lsh["threshold"], random_state),
-                            floor)
-    return exact_pairs(sets, floor)
+        ci, cj = minhash_candidate_arrays(sets, lsh["num_perm"], lsh["threshold"], random_state,
+                                          lsh.get("max_bucket"))
+        return verify_pair_arrays(sets, ci, cj, floor, X)
+    found = exact_pairs(sets, floor)
+    ij = np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+    return ij[:, 0], ij[:, 1], np.array([found[k] for k in map(tuple, ij.tolist())], dtype=float)
 
 
-def is_near_copy(sets, i, j, near_copy: float, containment: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def is_near_copy(sets, i, j, near_copy: float, containment: float, X=None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Jaccard, containment (share of the shorter side) and the near-copy flag of pairs ``(i, j)``.
 
     Containment is only trusted when both sides have at least 3 shingles;
-    otherwise it falls back to the Jaccard.
+    otherwise it falls back to the Jaccard. `X` is ``incidence(sets)`` when
+    already built.
     """
-    jac, ovl = pair_scores(sets, i, j)
-    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    jac, ovl = pair_scores(sets, i, j, X)
+    sizes = set_sizes(sets)
     if len(jac):
         ovl = np.where(np.minimum(sizes[np.asarray(i)], sizes[np.asarray(j)]) >= 3, ovl, jac)
     return jac, ovl, (jac >= near_copy) | (ovl >= containment)
@@ -128,7 +148,8 @@ def paragraph_pairs(corpus, k, threshold, lsh, seed, use_lsh) -> pd.DataFrame:
     P = corpus.paragraphs.reset_index(drop=True)
     sets = text_shingles(P["text"], k)
     if use_lsh:
-        found = verify_pairs(sets, minhash_candidates(sets, lsh["num_perm"], lsh["threshold"], seed),
+        found = verify_pairs(sets, minhash_candidates(sets, lsh["num_perm"], lsh["threshold"], seed,
+                                                   lsh.get("max_bucket")),
                              threshold)
     else:
         found = exact_pairs(sets, threshold)
