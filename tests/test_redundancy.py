@@ -560,3 +560,66 @@ def test_doc_matrix_above_the_grid_size_lists_only_restating_pairs():
     # Hand count: c's sentences in points that b also has: point 0 and point 1 -> 2.
     assert grid.set_index(["doc_a", "doc_b"]).loc[("c", "b"), "shared_points"] == 2
     assert grid.set_index(["doc_a", "doc_b"]).loc[("c", "d"), "shared_points"] == 1
+
+
+def test_shingle_matrix_holds_the_same_sets_as_shingles():
+    """ShingleSets from word ids = text_shingles, for every k, short and empty texts included."""
+    from analysis import text as T
+    from analysis.redundancy.shingles import minhash_signatures, shingle_sets
+
+    rng = np.random.default_rng(0)
+    vocab = ["a", "b", "c", "peace", "keeping", "UN", "x-y", "don't"]
+    texts = [" ".join(rng.choice(vocab, size=rng.integers(0, 9))) + "." for _ in range(2000)]
+    texts += ["", "!!", "one", "two words", "a b a b a b"]
+    for k in (1, 2, 3, 5):
+        ref = text_shingles(texts, k)
+        got = shingle_sets(T.tokenize(texts), len(texts), k)
+        assert got.to_sets() == ref, k
+        assert list(got.sizes) == [len(s) for s in ref]
+        # MinHash candidates and signatures do not depend on the form the sets come in.
+        assert minhash_candidates(got, 64, 0.3, 1) == minhash_candidates(ref, 64, 0.3, 1)
+    full = [s for s in ref if s]
+    assert np.array_equal(minhash_signatures(full, 32, 5), minhash_signatures(
+        shingle_sets(T.tokenize([t for t, s in zip(texts, ref) if s]), len(full), 5), 32, 5))
+    # "a b a b a b" has 2 distinct 3-word runs ("a b a", "b a b"), not 4.
+    three = shingle_sets(T.tokenize(["a b a b a b"]), 1, 3)
+    assert three.to_sets() == [frozenset({"a b a", "b a b"})]
+
+
+def test_sentence_tokens_by_hand():
+    """Content words (stemmed), numbers, entities and negation, counted by hand."""
+    from analysis.redundancy.paraphrase import sentence_tokens
+
+    texts = ["The UN did not deploy 1,200 troops to Mali.", "Troops from Ghana arrived.", ""]
+    t = sentence_tokens(texts)
+
+    def items(name, r):
+        return int(t[name][r].sum())
+
+    # Words: the un did not deploy 1 200 troops to mali (10); troops from ghana arrived (4).
+    assert t["lengths"].tolist() == [10, 4, 0]
+    assert t["negated"].tolist() == [True, False, False]
+    assert items("numbers", 0) == 1 and items("numbers", 1) == 0          # "1,200"
+    # entities: "UN" (acronym), "Mali" (capitalised, not first); "The" and "Troops" start a sentence.
+    assert items("entities", 0) == 2 and items("entities", 1) == 1
+    # content (stop words dropped: the, did?, not, to, from): un, deploy, 1, 200, troop, mali
+    assert items("content", 1) == 3                                       # troop, ghana, arrived
+    # "troops" and "Troops" -> the same content item (lower-cased, final s dropped past 4 letters).
+    C = t["content"].tocsr()
+    assert set(C[0].indices) & set(C[1].indices) and len(set(C[0].indices) & set(C[1].indices)) == 1
+    assert C[2].nnz == 0
+
+
+def test_the_pair_table_written_is_capped_per_kind_strongest_first():
+    S = _synthetic(1500)
+    det = RedundancyDetector(backend="lexical", pairs_csv_max=5).fit(None, sentences=S)
+    written = det.tables()["sentence_pairs.csv"]
+    counts = det.pairs_["kind"].value_counts()
+    assert written["kind"].value_counts().sort_index().equals(counts.clip(upper=5).sort_index())
+    for kind, g in written.groupby("kind"):
+        full = det.pairs_[det.pairs_["kind"] == kind]
+        assert list(g["a_id"] + g["b_id"]) == list((full["a_id"] + full["b_id"]).head(5))
+    run = det.run_info().iloc[0]
+    assert run["pairs_total"] == len(det.pairs_) > run["pairs_written"] == len(written)
+    uncapped = RedundancyDetector(backend="lexical", pairs_csv_max=None).fit(None, sentences=S)
+    assert len(uncapped.tables()["sentence_pairs.csv"]) == len(det.pairs_)
