@@ -15,6 +15,10 @@ Writes to OUT (default reports/bench/):
 - ``baseline.csv``: brute-force all-pairs shingle similarity (a sparse
   matrix product) against the package's MinHash-LSH candidate search on the
   same paragraphs: seconds, pairs, recall of the planted pairs, speed ratio;
+- ``ann_baseline.csv``: the approximate (faiss IVF) top-10 sentence neighbour
+  search against the exact one, at sizes above ``redundancy.exact_search_max``
+  sentences: seconds (the exact search's estimated from a sample of rows),
+  speed-up, recall at 10 and recall of neighbours at cosine >= 0.8;
 - ``build.csv`` (with ``--build`` or ``--only-build``): cold, warm and no-op
   ``make reports`` on the five essays, against the floor of executing and
   rendering the same number of trivial notebooks that import the same
@@ -185,6 +189,59 @@ def baseline(sizes, cache, seed, brute_max) -> pd.DataFrame:
     return out
 
 
+def ann_baseline(sizes, cache, seed, queries: int = 2000) -> pd.DataFrame:
+    """Approximate (faiss IVF) against exact top-10 neighbour search of the sentence vectors.
+
+    Only at sizes whose sentences exceed ``redundancy.exact_search_max`` (below it
+    the package searches exactly). The exact search is run for a seeded sample of
+    `queries` rows and its time scaled to all rows; recall is the share of each
+    sampled row's exact ten neighbours that the index returns, overall and for
+    neighbours at cosine 0.8 or more (near-copies and close paraphrases).
+    """
+    from analysis import load_corpus
+    from analysis.config import load_params
+    from analysis.embeddings import lexical_vectors
+    from analysis.redundancy.paraphrase import _approximate_search, ann_probes
+
+    p = load_params(None)["redundancy"]
+    k = int(p["top_k"])
+    rows = []
+    for n in sizes:
+        folder, _ = corpus_for(n, cache, seed)
+        texts = load_corpus(folder).sentences["text"].tolist()
+        m = len(texts)
+        if m <= int(p["exact_search_max"]):
+            continue
+        V = lexical_vectors(texts, int(p["lsa_components"]), seed)
+        t0 = time.perf_counter()
+        index, _ = _approximate_search(V, k, seed)
+        ann_s = time.perf_counter() - t0
+        q = np.sort(np.random.default_rng(seed).choice(m, size=min(queries, m), replace=False))
+        t0 = time.perf_counter()
+        exact_idx, exact_sim = [], []
+        for lo in range(0, len(q), 200):
+            rows_q = q[lo:lo + 200]
+            block = V[rows_q] @ V.T
+            block[np.arange(len(rows_q)), rows_q] = -np.inf
+            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            exact_idx.append(top)
+            exact_sim.append(np.take_along_axis(block, top, axis=1))
+        exact_s = (time.perf_counter() - t0) * m / len(q)
+        exact_idx, exact_sim = np.vstack(exact_idx), np.vstack(exact_sim)
+        found = (exact_idx[:, :, None] == index[q][:, None, :]).any(axis=2)
+        close = exact_sim >= 0.8
+        nlist = max(1, min(int(4 * np.sqrt(m)), m // 39))
+        rows.append({"documents": n, "sentences": m, "clusters": nlist, "probes": ann_probes(m, nlist),
+                     "ann_seconds": round(ann_s, 2), "exact_seconds_estimated": round(exact_s, 1),
+                     "speedup": round(exact_s / ann_s, 1), "query_sample": len(q),
+                     "recall_at_10": round(float(found.mean()), 4),
+                     "recall_cos_0_8": round(float(found[close].mean()), 4) if close.any() else np.nan,
+                     "close_neighbours": int(close.sum())})
+        print(f"bench: {n} documents, neighbour search: approximate {ann_s:.1f} s, exact about "
+              f"{exact_s:.0f} s, recall@10 {rows[-1]['recall_at_10']}", file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
+
+
 def slopes(frame: pd.DataFrame) -> pd.DataFrame:
     """Fitted log-log slope of wall time against documents, per stage (sizes >= 50 only)."""
     rows = []
@@ -316,6 +373,8 @@ def main(argv=None) -> int:
         base = baseline(args.sizes, cache, args.seed, args.brute_max)
         base.to_csv(out / "baseline.csv", index=False)
         print(base.to_string(index=False), file=sys.stderr)
+        ann = ann_baseline(args.sizes, cache, args.seed)
+        ann.to_csv(out / "ann_baseline.csv", index=False)
     if args.build or args.only_build:
         b = build(args.timeout)
         b.to_csv(out / "build.csv", index=False)
