@@ -259,9 +259,9 @@ class RedundancyParams(Section):
     batch_size: Int = Field(512, ge=1, le=1_000_000, description="rows per chunk")
     exact_search_max: Int = Field(20_000, ge=2, description="sentences up to which the neighbour "
                                   "search is exact; above, approximate (faiss IVF)")
-    pairs_csv_max: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
-        20_000, description="pairs of each kind written to sentence_pairs.csv, strongest first "
-        "(null writes every pair)")
+    pairs_max: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
+        20_000, description="pairs of each kind listed in sentence_pairs.csv and the report, "
+        "strongest first (null lists every pair; every pair is still counted)")
     lsa_components: Int = Field(100, ge=2, le=10_000, description="LSA dimensions (lexical)")
     control_dir: StrictStr = Field("tests/fixtures/redundancy/unrelated",
                                    description="unrelated documents (false positives)")

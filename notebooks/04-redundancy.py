@@ -126,7 +126,7 @@ if len(det.pairs_):
                                         "b_doc": "document B", "b_text": "sentence B"}),
                        caption="Every matched sentence pair behind Tables 1 and 2, shared content words "
                                "highlighted", csv_name="sentence_pairs.csv",
-                       html_columns=("sentence A", "sentence B"), total=len(det.pairs_)))
+                       html_columns=("sentence A", "sentence B"), total=det.pair_total()))
 
 # %% [markdown]
 # ## Document by document

@@ -610,16 +610,22 @@ def test_sentence_tokens_by_hand():
     assert C[2].nnz == 0
 
 
-def test_the_pair_table_written_is_capped_per_kind_strongest_first():
+def test_the_pair_list_is_capped_per_kind_strongest_first_and_every_pair_counts():
     S = _synthetic(1500)
-    det = RedundancyDetector(backend="lexical", pairs_csv_max=5).fit(None, sentences=S)
-    written = det.tables()["sentence_pairs.csv"]
-    counts = det.pairs_["kind"].value_counts()
-    assert written["kind"].value_counts().sort_index().equals(counts.clip(upper=5).sort_index())
-    for kind, g in written.groupby("kind"):
-        full = det.pairs_[det.pairs_["kind"] == kind]
-        assert list(g["a_id"] + g["b_id"]) == list((full["a_id"] + full["b_id"]).head(5))
+    full = RedundancyDetector(backend="lexical", pairs_max=None).fit(None, sentences=S)
+    det = RedundancyDetector(backend="lexical", pairs_max=5).fit(None, sentences=S)
+    counts = full.pairs_["kind"].value_counts()
+    assert det.pairs_["kind"].value_counts().sort_index().equals(counts.clip(upper=5).sort_index())
+    for kind, g in det.pairs_.groupby("kind"):   # the first five of the full list, in its order
+        top = full.pairs_[full.pairs_["kind"] == kind].head(5)
+        assert list(g["a_id"] + g["b_id"]) == list(top["a_id"] + top["b_id"])
+    assert det.tables()["sentence_pairs.csv"] is det.pairs_
+    # Counts, layers, points and the document matrix do not depend on the cap.
+    assert det.pair_total() == len(full.pairs_) > len(det.pairs_)
+    assert det.pair_total(("related",), "cross") == int(((full.pairs_["kind"] == "related")
+                                                        & (full.pairs_["scope"] == "cross")).sum())
+    pd.testing.assert_frame_equal(det.layers_, full.layers_)
+    pd.testing.assert_frame_equal(det.doc_overlap_, full.doc_overlap_)
+    pd.testing.assert_frame_equal(det.sentence_flags_, full.sentence_flags_)
     run = det.run_info().iloc[0]
-    assert run["pairs_total"] == len(det.pairs_) > run["pairs_written"] == len(written)
-    uncapped = RedundancyDetector(backend="lexical", pairs_csv_max=None).fit(None, sentences=S)
-    assert len(uncapped.tables()["sentence_pairs.csv"]) == len(det.pairs_)
+    assert run["pairs_total"] == len(full.pairs_) and run["pairs_listed"] == len(det.pairs_)

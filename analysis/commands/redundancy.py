@@ -1,7 +1,7 @@
 """Redundancy detection: verbatim, formulaic and paraphrase repetition.
 
 Writes sentence_pairs.csv (both sides of every match, lexical and semantic
-scores, kind and scope; the strongest redundancy.pairs_csv_max pairs of each
+scores, kind and scope; the strongest redundancy.pairs_max pairs of each
 kind), clusters.csv (sentences making the same point, with a
 representative), phrases.csv (maximal formulaic phrases), doc_overlap.csv
 (document x document redundancy), novelty.csv (per document),
@@ -63,9 +63,10 @@ def run(corpus, params, args) -> dict:
     labels = label_map(document_labels(corpus.documents, params.get("documents")))
     print(f"redundancy: {det.backend_} backend ({det.model_}), {det.restated_} of "
           f"{len(det.sentence_flags_)} sentences restate an earlier point", file=sys.stderr)
-    written = len(det.written_pairs())
-    if written < len(det.pairs_):
-        print(f"redundancy: sentence_pairs.csv holds the strongest {det.pairs_csv_max:,} pairs of each "
-              f"kind ({written:,} of {len(det.pairs_):,}); clusters.csv lists every group "
-              "(redundancy.pairs_csv_max: null writes every pair)", file=sys.stderr)
+    total = det.pair_total()
+    if len(det.pairs_) < total:
+        print(f"redundancy: sentence_pairs.csv lists the strongest {det.pairs_max:,} pairs of each "
+              f"kind ({len(det.pairs_):,} of {total:,}; redundancy_layers.csv counts them all, "
+              "clusters.csv lists every group; redundancy.pairs_max: null lists every pair)",
+              file=sys.stderr)
     return {**det.tables(), "redundancy_findings.csv": findings_frame(redundancy_findings(det, labels))}

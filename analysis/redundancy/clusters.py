@@ -167,7 +167,7 @@ def clusters(S: pd.DataFrame, V: np.ndarray, labels: np.ndarray) -> pd.DataFrame
     return out.sort_values(["cluster", "order"], ignore_index=True)[CLUSTER_COLUMNS]
 
 
-def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None = None,
+def doc_matrix(flags: pd.DataFrame, doc_names: list, related: pd.Series | None = None,
                full_grid_max: int = 50) -> pd.DataFrame:
     """Ordered document pairs: where the originals of each document's restated sentences are.
 
@@ -175,7 +175,8 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None 
     ``doc_b``; ``restated_share`` divides by ``doc_a``'s sentences (the
     diagonal equals ``novelty.restated_within / sentences``). ``shared_points``
     counts sentences of ``doc_a`` whose point also has a member in ``doc_b``;
-    ``related_pairs`` counts related-tier pairs between the two.
+    ``related_pairs`` counts related-tier pairs between the two (`related`:
+    pairs per ordered document pair, both directions, indexed by ``(doc_a, doc_b)``).
 
     With more than `full_grid_max` documents only the diagonal and the pairs
     where ``doc_a`` restates a sentence of ``doc_b`` are listed, so the table
@@ -213,12 +214,7 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, pairs: pd.DataFrame | None 
     hits = listed.merge(member.rename(columns={"doc_id": "doc_a"}), on="doc_a")
     hits = hits.merge(member[["point", "doc_id"]].rename(columns={"doc_id": "doc_b"}), on=["point", "doc_b"])
     shared = hits.groupby(["doc_a", "doc_b"])["n"].sum()
-    rel = pd.Series(dtype=float)
-    if pairs is not None and len(pairs):
-        rp = pairs[pairs["tier"] == "related"]
-        rel = pd.concat([rp.groupby(["a_doc", "b_doc"]).size(),
-                         rp.rename(columns={"a_doc": "b_doc", "b_doc": "a_doc"})
-                         .groupby(["a_doc", "b_doc"]).size()]).groupby(level=[0, 1]).sum()
+    rel = related if related is not None else pd.Series(dtype=float)
 
     def lookup(series) -> np.ndarray:
         if len(series) == 0:

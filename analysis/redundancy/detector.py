@@ -32,6 +32,10 @@ from .shingles import _group_pairs, shingle_sets
 from .verbatim import empty_passages, is_near_copy, near_copy_pairs, paragraph_pairs, passages
 
 
+#: Candidate pairs whose features are computed at a time (bounds memory).
+VERIFY_BLOCK = 1_000_000
+
+
 class RedundancyDetector:
     """Find repeated content among the sentences of a corpus.
 
@@ -68,14 +72,18 @@ class RedundancyDetector:
     random_state : int
     exact_search_max : int
         Sentences up to which the neighbour search is exact (above: a faiss IVF index).
-    pairs_csv_max : int, optional
-        Pairs of each kind that :meth:`tables` writes to ``sentence_pairs.csv``,
-        strongest first (``pairs_`` keeps them all); None writes every pair.
+    pairs_max : int, optional
+        Pairs of each kind listed in ``pairs_`` (and ``sentence_pairs.csv``),
+        strongest first; None lists every pair. Every pair still counts in
+        ``pair_counts_``, ``layers_``, the points and the document matrix.
 
     Attributes
     ----------
     pairs_, clusters_, phrases_, doc_overlap_, novelty_, sentence_flags_,
     passages_, paragraph_pairs_, layers_, points_curve_ : DataFrame
+        ``pairs_`` lists the strongest ``pairs_max`` pairs of each kind.
+    pair_counts_ : DataFrame
+        Every pair found, counted by ``kind`` and ``scope``.
     backend_, model_ : str
     threshold_, floor_ : float
     distinct_points_, restated_ : int
@@ -87,7 +95,7 @@ class RedundancyDetector:
                  verifier=None, verification=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
                  doc_shingle_size=5, passage_min_words=8, lsh=None, phrase=None, top_k=10,
                  batch_size=512, lsa_components=100, use_lsh=True, embedder=None, random_state=42,
-                 exact_search_max=20_000, pairs_csv_max=20_000):
+                 exact_search_max=20_000, pairs_max=20_000):
         self.backend = backend
         self.threshold = threshold
         self.thresholds = thresholds
@@ -106,7 +114,7 @@ class RedundancyDetector:
         self.top_k = top_k
         self.batch_size = batch_size
         self.exact_search_max = exact_search_max
-        self.pairs_csv_max = pairs_csv_max
+        self.pairs_max = pairs_max
         self.lsa_components = lsa_components
         self.use_lsh = use_lsh
         self.embedder = embedder
@@ -119,7 +127,7 @@ class RedundancyDetector:
         kw = {k: p[k] for k in ("backend", "thresholds", "retrieval_floor", "near_copy",
                                 "near_copy_containment", "shingle_size", "doc_shingle_size",
                                 "passage_min_words", "lsh", "phrase", "top_k", "batch_size",
-                                "lsa_components", "exact_search_max", "pairs_csv_max")}
+                                "lsa_components", "exact_search_max", "pairs_max")}
         kw["verifier_settings"] = p["verifier"]
         kw["random_state"] = (params or {}).get("seed", 42)
         kw.update({k: v for k, v in overrides.items() if v is not None})
@@ -212,23 +220,34 @@ class RedundancyDetector:
         keys = np.unique(np.concatenate([nb["pairs"]["i"].to_numpy() * width + nb["pairs"]["j"].to_numpy(),
                                          li * width + lj, phrase_keys]).astype(np.int64))
         i, j = keys // width, keys % width
-        X = pair_features(i, j, V, nb, tokens, sets, shingle_matrix=X_sh)
-        jac, ovl, near = is_near_copy(sets, i, j, self.near_copy, self.near_copy_containment, X_sh)
+        # Features, verifier score and near-copy test block by block: per-pair feature rows for
+        # tens of millions of candidates would not fit, their scores do.
+        m = len(keys)
+        p_same, cos, jac, ovl = (np.empty(m) for _ in range(4))
+        near = np.empty(m, dtype=bool)
+        for lo in range(0, m, VERIFY_BLOCK):
+            b = slice(lo, lo + VERIFY_BLOCK)
+            X = pair_features(i[b], j[b], V, nb, tokens, sets, shingle_matrix=X_sh)
+            p_same[b], cos[b] = self._verify(X), X["cosine"].to_numpy()
+            jac[b], ovl[b], near[b] = is_near_copy(sets, i[b], j[b], self.near_copy,
+                                                   self.near_copy_containment, X_sh)
         del X_sh, sets, tokens
-        p_same = self._verify(X)
-        cos = X["cosine"].to_numpy()
-        del X
         same = near | (p_same >= self._verifier_threshold())
         related = ~same & (cos >= self.threshold_)
         at = np.minimum(np.searchsorted(phrase_keys, keys), max(len(phrase_keys) - 1, 0))
         has_phrase = (phrase_keys[at] == keys) if len(phrase_keys) else np.zeros(len(keys), bool)
         # Kinds as codes into KINDS (-1: no kind), phrases as rows of phrase_of (-1: none):
-        # millions of pairs, so no string per pair until the frame is built.
+        # millions of pairs, so no string per pair until the listed pairs' frame is built.
         kind = np.select([near, same, related, has_phrase], [0, 1, 2, 3], default=-1).astype(np.int8)
         keep = kind >= 0
-        self.pairs_ = _pair_frame(S, i[keep], j[keep], kind[keep], p_same[keep], jac[keep], ovl[keep],
-                                  cos[keep], np.where(has_phrase, at, -1)[keep],
+        docs = pd.factorize(S["doc_id"])[0]
+        self.pair_counts_ = _pair_counts(kind[keep], docs[i[keep]] == docs[j[keep]])
+        self.layers_ = _layers(n, i[keep], j[keep], kind[keep], has_phrase[keep], docs)
+        listed = _strongest(kind[keep], p_same[keep], cos[keep], self.pairs_max)
+        self.pairs_ = _pair_frame(S, *(x[keep][listed] for x in (i, j, kind, p_same, jac, ovl, cos)),
+                                  np.where(has_phrase, at, -1)[keep][listed],
                                   phrase_of["phrase"].to_numpy(dtype=object))
+        related_docs = _doc_pair_counts(docs[i[related]], docs[j[related]], pd.unique(S["doc_id"]))
 
         # Points and the one definition of "restated".
         ai, bi = i[same], j[same]  # (the pair frame is sorted for reading; use the unsorted masks)
@@ -242,11 +261,10 @@ class RedundancyDetector:
         self.restated_ = int(self.sentence_flags_["restated"].sum()) if n else 0
         self.distinct_points_ = n - self.restated_
         doc_names = list(pd.unique(S["doc_id"]))
-        self.doc_overlap_ = C.doc_matrix(self.sentence_flags_, doc_names, self.pairs_)
+        self.doc_overlap_ = C.doc_matrix(self.sentence_flags_, doc_names, related=related_docs)
         self.passages_ = passages(corpus, self.passage_min_words) if corpus is not None else empty_passages()
         self.paragraph_pairs_ = paragraph_pairs(corpus, self.shingle_size, self.near_copy, lsh,
                                                 self.random_state, self.use_lsh)
-        self.layers_ = _layers(n, self.pairs_)
         return self
 
     def _verify(self, X: pd.DataFrame) -> np.ndarray:
@@ -285,7 +303,7 @@ class RedundancyDetector:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The result tables by CSV file name (and :meth:`verification_tables`)."""
         return {**self.verification_tables(),
-            "sentence_pairs.csv": self.written_pairs(), "clusters.csv": self.clusters_,
+            "sentence_pairs.csv": self.pairs_, "clusters.csv": self.clusters_,
             "phrases.csv": self.phrases_, "doc_overlap.csv": self.doc_overlap_,
             "novelty.csv": self.novelty_, "sentence_novelty.csv": self.sentence_flags_,
             "shared_passages.csv": self.passages_, "paragraph_pairs.csv": self.paragraph_pairs_,
@@ -293,17 +311,11 @@ class RedundancyDetector:
             "redundancy_run.csv": self.run_info(),
         }
 
-    def written_pairs(self) -> pd.DataFrame:
-        """The pairs ``sentence_pairs.csv`` holds: at most ``pairs_csv_max`` of each kind, strongest first.
-
-        Every pair still counts in the layers, points and document matrix; the
-        groups are in ``clusters.csv``. Past a few thousand documents the full
-        list runs to millions of rows (each sentence's ten neighbours).
-        """
-        cap = self.pairs_csv_max
-        if cap is None or not len(self.pairs_):
-            return self.pairs_
-        return self.pairs_.groupby("kind", sort=False).head(int(cap)).reset_index(drop=True)
+    def pair_total(self, kinds=KINDS, scope: str | None = None) -> int:
+        """Pairs found of `kinds` (in `scope`, "within" or "cross", when given), listed or not."""
+        c = self.pair_counts_
+        m = c["kind"].isin(list(kinds)) & ((c["scope"] == scope) if scope else True)
+        return int(c.loc[m, "pairs"].sum())
 
     def run_info(self) -> pd.DataFrame:
         """One row: backend, model, thresholds, counts, and (labelled as such) timings."""
@@ -316,10 +328,9 @@ class RedundancyDetector:
             "restated": self.restated_, "distinct_points": self.distinct_points_,
             "restated_within": int(self.novelty_["restated_within"].sum()) if len(self.novelty_) else 0,
             "restated_cross": int(self.novelty_["restated_cross"].sum()) if len(self.novelty_) else 0,
-            "same_point_pairs": int((self.pairs_["tier"] == "same point").sum()),
-            "related_pairs": int((self.pairs_["tier"] == "related").sum()),
-            "pairs_total": len(self.pairs_),
-            "pairs_written": len(self.written_pairs()),
+            "same_point_pairs": self.pair_total(SAME_POINT_KINDS),
+            "related_pairs": self.pair_total(("related",)),
+            "pairs_total": self.pair_total(), "pairs_listed": len(self.pairs_),
             "related_sentences": int(self.sentence_flags_["related"].sum()) if len(self.sentence_flags_) else 0,
             "truncated_neighbour_lists": self.truncated_,
             "neighbour_search": "exact" if getattr(self, "exact_search_", True) else "approximate (faiss IVF)",
@@ -405,17 +416,42 @@ def _pair_frame(S, i, j, kind, p_same, jac, ovl, cos, phrase_at, phrase_names) -
     }, columns=PAIR_COLUMNS)
 
 
-def _layers(n: int, pairs: pd.DataFrame) -> pd.DataFrame:
+def _strongest(kind, p_same, cos, cap: int | None) -> np.ndarray:
+    """Rows of the `cap` strongest pairs of each kind (by p_same, then cosine), in row order."""
+    if cap is None:
+        return np.arange(len(kind))
+    order = np.lexsort((-cos, -np.round(p_same, 4), kind))
+    k = kind[order]
+    first = np.r_[0, np.flatnonzero(k[1:] != k[:-1]) + 1] if len(k) else np.zeros(0, np.int64)
+    rank = np.arange(len(k)) - np.repeat(first, np.diff(np.r_[first, len(k)]))
+    return np.sort(order[rank < int(cap)])
+
+
+def _pair_counts(kind, within) -> pd.DataFrame:
+    """Pairs per kind and scope (every kind and scope, zeros included)."""
+    counts = np.zeros((len(KINDS), 2), dtype=np.int64)
+    np.add.at(counts, (kind.astype(np.int64), within.astype(np.int64)), 1)
+    return pd.DataFrame([{"kind": k, "scope": scope, "pairs": int(counts[c, w])}
+                         for c, k in enumerate(KINDS) for w, scope in ((1, "within"), (0, "cross"))])
+
+
+def _doc_pair_counts(da, db, names) -> pd.Series:
+    """Pairs between each ordered pair of documents, both directions, indexed by their names."""
+    width = max(len(names), 1)
+    key, count = np.unique(np.r_[da * width + db, db * width + da], return_counts=True)
+    names = np.asarray(names, dtype=object)
+    return pd.Series(count, index=pd.MultiIndex.from_arrays([names[key // width], names[key % width]]))
+
+
+def _layers(n: int, i, j, kind, has_phrase, docs) -> pd.DataFrame:
     """Pairs and sentences per layer and scope (a sentence counts once per layer)."""
     rows = []
-    specs = [("verbatim", pairs["kind"] == "near-copy"), ("paraphrase", pairs["kind"] == "paraphrase"),
-             ("same point", pairs["tier"] == "same point"), ("related", pairs["tier"] == "related"),
-             ("formulaic", pairs["phrase"].astype(str) != "")]
+    within = docs[i] == docs[j]
+    specs = [("verbatim", kind == 0), ("paraphrase", kind == 1), ("same point", kind <= 1),
+             ("related", kind == 2), ("formulaic", has_phrase)]
     for name, m in specs:
-        sub = pairs[m.to_numpy(bool)]
-        for scope in ("within", "cross", "all"):
-            s = sub if scope == "all" else sub[sub["scope"] == scope]
-            involved = pd.concat([s["a_id"], s["b_id"]], ignore_index=True).nunique()  # vectorised
-            rows.append({"layer": name, "scope": scope, "pairs": len(s), "sentences": involved,
+        for scope, s in (("within", m & within), ("cross", m & ~within), ("all", m)):
+            involved = len(np.unique(np.r_[i[s], j[s]]))
+            rows.append({"layer": name, "scope": scope, "pairs": int(s.sum()), "sentences": involved,
                          "share_of_sentences": involved / max(n, 1)})
     return pd.DataFrame(rows)

@@ -113,13 +113,12 @@ def false_positives(det: "RedundancyDetector") -> dict:
         cross-document sentence pair).
     """
     flags = det.sentence_flags_
-    strong = det.pairs_[det.pairs_["tier"] == "same point"]
     sizes = flags.groupby("doc_id").size().to_numpy()
     cross_total = (sizes.sum() ** 2 - (sizes ** 2).sum()) / 2
-    cross = int((strong["scope"] == "cross").sum())
+    cross = det.pair_total(SAME_POINT_KINDS, "cross")
     return {"sentences": len(flags), "documents": len(sizes), "cross": cross,
-            "within": int((strong["scope"] == "within").sum()),
-            "shared_phrase": int((det.pairs_["kind"] == "shared phrase").sum()),
+            "within": det.pair_total(SAME_POINT_KINDS, "within"),
+            "shared_phrase": det.pair_total(("shared phrase",)),
             "cross_rate": cross / cross_total if cross_total else 0.0,
             "cross_pairs_checked": int(cross_total)}
 
@@ -193,9 +192,9 @@ def summary(det) -> dict:
         ``formulaic_sentences``, ``corpus_word_novelty``, ``least_novel`` and
         ``most_novel`` (doc ids).
     """
-    flags, nov, pairs = det.sentence_flags_, det.novelty_, det.pairs_
+    flags, nov, counts = det.sentence_flags_, det.novelty_, det.pair_counts_
     n = len(flags)
-    strong = pairs[pairs["tier"] == "same point"]
+    by_kind = counts.groupby("kind", sort=False)["pairs"].sum()
     restated = int(flags["restated"].sum()) if n else 0
     out = {
         "sentences": n, "restated": restated, "distinct_points": n - restated,
@@ -203,11 +202,11 @@ def summary(det) -> dict:
         "restated_cross": int(flags["restated_cross"].sum()) if n else 0,
         "restated_share": restated / n if n else 0.0,
         "points_made_more_than_once": int(det.clusters_["cluster"].nunique()) if len(det.clusters_) else 0,
-        "pairs_by_kind": pairs["kind"].value_counts().to_dict(),
-        "same_point_pairs": len(strong),
-        "cross_pairs": int((strong["scope"] == "cross").sum()),
-        "within_pairs": int((strong["scope"] == "within").sum()),
-        "related_pairs": int((pairs["tier"] == "related").sum()),
+        "pairs_by_kind": {k: int(v) for k, v in by_kind.items() if v},
+        "same_point_pairs": det.pair_total(SAME_POINT_KINDS),
+        "cross_pairs": det.pair_total(SAME_POINT_KINDS, "cross"),
+        "within_pairs": det.pair_total(SAME_POINT_KINDS, "within"),
+        "related_pairs": det.pair_total(("related",)),
         "related_sentences": int(flags["related"].sum()) if n else 0,
         "formulaic_sentences": int(flags["has_formulaic_phrase"].sum()) if n else 0,
         "corpus_word_novelty": float(nov["novel_words"].sum() / max(nov["words"].sum(), 1)) if len(nov) else 1.0,

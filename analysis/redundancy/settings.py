@@ -28,7 +28,7 @@ DEFAULTS = {
     "top_k": 10,
     "batch_size": 512,
     "exact_search_max": 20_000,
-    "pairs_csv_max": 20_000,           # pairs of each kind in sentence_pairs.csv (None: all)
+    "pairs_max": 20_000,               # pairs of each kind listed (None: all); all are counted
     "lsa_components": 100,
     "control_dir": "tests/fixtures/redundancy/unrelated",   # unrelated documents (false positives)
     "benchmark_dir": "benchmarks/results",                  # timings from benchmarks/redundancy_scaling.py
