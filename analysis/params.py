@@ -253,6 +253,9 @@ class RedundancyParams(Section):
     shingle_size: Int = Field(3, ge=1, le=20, description="words per shingle")
     doc_shingle_size: Int = Field(5, ge=1, le=50, description="words per shingle for documents")
     passage_min_words: Int = Field(8, ge=1, description="shortest shared passage reported")
+    passage_max_docs: Union[Annotated[StrictInt, at.Ge(2)], None] = Field(
+        50, description="a run of passage_min_words words in more documents than this is "
+        "boilerplate, not a shared passage (null: no limit)")
     lsh: LshParams = Field(default_factory=LshParams)
     phrase: PhraseParams = Field(default_factory=PhraseParams)
     top_k: Int = Field(10, ge=1, le=1000, description="neighbours kept per sentence")

@@ -54,6 +54,7 @@ import pandas as pd
 import yaml
 
 from . import text as T
+from .progress import progress
 from .corpus import Corpus
 from .errors import InputError
 
@@ -510,14 +511,7 @@ def _contexts(texts: list[str], starts, ends) -> list[str]:
 
 
 def _progress(iterable, desc: str, total: int | None = None):
-    """A tqdm bar on stderr when it is a terminal (never in notebooks' HTML output)."""
-    import sys
-
-    if not sys.stderr.isatty():
-        return iterable
-    from tqdm import tqdm
-
-    return tqdm(iterable, desc=desc, total=total, unit="doc", leave=False, mininterval=1.0)
+    return progress(iterable, desc, total, unit="doc")
 
 
 #: Corpora with more characters than this are matched by two forked processes (when the

@@ -189,11 +189,15 @@ def baseline(sizes, cache, seed, brute_max) -> pd.DataFrame:
     return out
 
 
-def ann_baseline(sizes, cache, seed, queries: int = 2000) -> pd.DataFrame:
+ANN_COLUMNS = ["documents", "sentences", "clusters", "probes", "ann_seconds", "exact_seconds_estimated",
+               "speedup", "query_sample", "recall_at_10", "recall_cos_0_8", "close_neighbours"]
+
+
+def ann_baseline(sizes, cache, seed, queries: int = 2000, min_sentences: int | None = None) -> pd.DataFrame:
     """Approximate (faiss IVF) against exact top-10 neighbour search of the sentence vectors.
 
-    Only at sizes whose sentences exceed ``redundancy.exact_search_max`` (below it
-    the package searches exactly). The exact search is run for a seeded sample of
+    Only at sizes whose sentences exceed `min_sentences` (default
+    ``redundancy.exact_search_max``: below it the package searches exactly). The exact search is run for a seeded sample of
     `queries` rows and its time scaled to all rows; recall is the share of each
     sampled row's exact ten neighbours that the index returns, overall and for
     neighbours at cosine 0.8 or more (near-copies and close paraphrases).
@@ -210,7 +214,7 @@ def ann_baseline(sizes, cache, seed, queries: int = 2000) -> pd.DataFrame:
         folder, _ = corpus_for(n, cache, seed)
         texts = load_corpus(folder).sentences["text"].tolist()
         m = len(texts)
-        if m <= int(p["exact_search_max"]):
+        if m <= int(p["exact_search_max"] if min_sentences is None else min_sentences):
             continue
         V = lexical_vectors(texts, int(p["lsa_components"]), seed)
         t0 = time.perf_counter()
@@ -239,7 +243,7 @@ def ann_baseline(sizes, cache, seed, queries: int = 2000) -> pd.DataFrame:
                      "close_neighbours": int(close.sum())})
         print(f"bench: {n} documents, neighbour search: approximate {ann_s:.1f} s, exact about "
               f"{exact_s:.0f} s, recall@10 {rows[-1]['recall_at_10']}", file=sys.stderr, flush=True)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=ANN_COLUMNS)
 
 
 def slopes(frame: pd.DataFrame) -> pd.DataFrame:

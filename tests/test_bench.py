@@ -50,3 +50,16 @@ def test_bench_smoke_run_writes_tables_and_figure(tmp_path):
     brute = base[base.method.str.startswith("brute")]
     assert (brute.recall_exact.dropna() == 1.0).all()
     assert (out / "scaling.png").stat().st_size > 0 and (out / "machine.csv").is_file()
+
+
+@pytest.mark.slow
+def test_ann_baseline_measures_recall_against_the_exact_search(tmp_path):
+    from run import ann_baseline
+
+    ann = ann_baseline([10], tmp_path / "cache", seed=3, queries=200, min_sentences=0)
+    row = ann.iloc[0]
+    assert row.documents == 10 and row.sentences > 1000 and row.query_sample == 200
+    # Every sampled row's 10 exact neighbours are a share of what the index returns.
+    assert 0.5 < row.recall_at_10 <= 1.0 and row.probes <= row.clusters
+    # Ten documents are below the package's exact-search size: nothing to compare by default.
+    assert ann_baseline([10], tmp_path / "cache", seed=3).empty

@@ -629,3 +629,15 @@ def test_the_pair_list_is_capped_per_kind_strongest_first_and_every_pair_counts(
     pd.testing.assert_frame_equal(det.sentence_flags_, full.sentence_flags_)
     run = det.run_info().iloc[0]
     assert run["pairs_total"] == len(full.pairs_) and run["pairs_listed"] == len(det.pairs_)
+
+
+def test_passage_candidates_skip_runs_found_in_too_many_documents():
+    """A boilerplate run in every document links no pair; a run two documents share still does."""
+    from analysis.redundancy.verbatim import passage_candidates
+
+    boiler = "this report was prepared for the annual review of the mission".split()
+    shared = "troops crossed the river at dawn before the rains closed every road".split()
+    docs = [boiler + [f"own{d}", f"words{d}"] + (shared if d in (1, 3) else []) for d in range(5)]
+    assert len(passage_candidates(docs, 8)) == 10                   # every pair shares the boilerplate
+    assert passage_candidates(docs, 8, max_docs=4) == [(1, 3)]      # only the real shared passage
+    assert passage_candidates(docs, 8, max_docs=5) == passage_candidates(docs, 8)

@@ -24,6 +24,7 @@ import pandas as pd
 from .. import text as T
 from ..embeddings import Embedder
 from ..errors import InputError
+from ..progress import progress
 from . import clusters as C
 from .formulaic import phrase_table
 from .paraphrase import SamePointVerifier, neighbours, pair_features, sentence_tokens
@@ -65,6 +66,9 @@ class RedundancyDetector:
         A pair is a near-copy when its shingle Jaccard reaches `near_copy`
         or its containment reaches `near_copy_containment`.
     shingle_size, doc_shingle_size, passage_min_words : int
+    passage_max_docs : int, optional
+        A run of ``passage_min_words`` words found in more documents than this
+        is boilerplate (a stock phrase), not a shared passage.
     lsh, phrase : dict
     top_k, batch_size, lsa_components : int
     use_lsh : bool
@@ -93,7 +97,7 @@ class RedundancyDetector:
 
     def __init__(self, backend="auto", threshold=None, thresholds=None, retrieval_floor=None,
                  verifier=None, verification=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
-                 doc_shingle_size=5, passage_min_words=8, lsh=None, phrase=None, top_k=10,
+                 doc_shingle_size=5, passage_min_words=8, passage_max_docs=50, lsh=None, phrase=None, top_k=10,
                  batch_size=512, lsa_components=100, use_lsh=True, embedder=None, random_state=42,
                  exact_search_max=20_000, pairs_max=20_000):
         self.backend = backend
@@ -109,6 +113,7 @@ class RedundancyDetector:
         self.shingle_size = shingle_size
         self.doc_shingle_size = doc_shingle_size
         self.passage_min_words = passage_min_words
+        self.passage_max_docs = passage_max_docs
         self.lsh = lsh
         self.phrase = phrase
         self.top_k = top_k
@@ -126,7 +131,7 @@ class RedundancyDetector:
         p = redundancy_params(params)
         kw = {k: p[k] for k in ("backend", "thresholds", "retrieval_floor", "near_copy",
                                 "near_copy_containment", "shingle_size", "doc_shingle_size",
-                                "passage_min_words", "lsh", "phrase", "top_k", "batch_size",
+                                "passage_min_words", "passage_max_docs", "lsh", "phrase", "top_k", "batch_size",
                                 "lsa_components", "exact_search_max", "pairs_max")}
         kw["verifier_settings"] = p["verifier"]
         kw["random_state"] = (params or {}).get("seed", 42)
@@ -225,7 +230,8 @@ class RedundancyDetector:
         m = len(keys)
         p_same, cos, jac, ovl = (np.empty(m) for _ in range(4))
         near = np.empty(m, dtype=bool)
-        for lo in range(0, m, VERIFY_BLOCK):
+        for lo in progress(range(0, m, VERIFY_BLOCK), f"verifying {m:,} candidate pairs",
+                           unit="M pairs"):
             b = slice(lo, lo + VERIFY_BLOCK)
             X = pair_features(i[b], j[b], V, nb, tokens, sets, shingle_matrix=X_sh)
             p_same[b], cos[b] = self._verify(X), X["cosine"].to_numpy()
@@ -262,7 +268,8 @@ class RedundancyDetector:
         self.distinct_points_ = n - self.restated_
         doc_names = list(pd.unique(S["doc_id"]))
         self.doc_overlap_ = C.doc_matrix(self.sentence_flags_, doc_names, related=related_docs)
-        self.passages_ = passages(corpus, self.passage_min_words) if corpus is not None else empty_passages()
+        self.passages_ = (passages(corpus, self.passage_min_words, self.passage_max_docs)
+                          if corpus is not None else empty_passages())
         self.paragraph_pairs_ = paragraph_pairs(corpus, self.shingle_size, self.near_copy, lsh,
                                                 self.random_state, self.use_lsh)
         return self
@@ -369,14 +376,16 @@ def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame, max_sentences: int | N
         size = members.groupby("rank")["row"].transform("size")
         members = members[size.to_numpy() <= max_sentences]
     x, y = _group_pairs(members["rank"].to_numpy())
-    row, r = members["row"].to_numpy(), members["rank"].to_numpy()
-    pairs = pd.DataFrame({"i": np.minimum(row[x], row[y]), "j": np.maximum(row[x], row[y]), "r": r[x]})
-    pairs = (pairs.sort_values(["i", "j", "r"], kind="stable").drop_duplicates(["i", "j"])
-             .reset_index(drop=True))
-    if not len(pairs):
+    if not len(x):
         return empty
-    return pd.DataFrame({"i": pairs["i"].to_numpy(np.int64), "j": pairs["j"].to_numpy(np.int64),
-                         "phrase": ordered["phrase"].to_numpy(dtype=object)[pairs["r"].to_numpy()]})
+    row, r = members["row"].to_numpy(), members["rank"].to_numpy()
+    lo, hi, r = np.minimum(row[x], row[y]), np.maximum(row[x], row[y]), r[x]
+    del x, y
+    key = lo * max(len(S), 1) + hi
+    order = np.lexsort((r, key))                 # by pair, then longest phrase first
+    first = order[np.r_[True, key[order[1:]] != key[order[:-1]]]]
+    return pd.DataFrame({"i": lo[first], "j": hi[first],
+                         "phrase": ordered["phrase"].to_numpy(dtype=object)[r[first]]})
 
 
 def _phrase_members(S: pd.DataFrame, phrases: pd.DataFrame) -> np.ndarray:
@@ -451,7 +460,10 @@ def _layers(n: int, i, j, kind, has_phrase, docs) -> pd.DataFrame:
              ("related", kind == 2), ("formulaic", has_phrase)]
     for name, m in specs:
         for scope, s in (("within", m & within), ("cross", m & ~within), ("all", m)):
-            involved = len(np.unique(np.r_[i[s], j[s]]))
+            hit = np.zeros(n, dtype=bool)            # marks, not a sort: linear in the pairs
+            hit[i[s]] = True
+            hit[j[s]] = True
+            involved = int(hit.sum())
             rows.append({"layer": name, "scope": scope, "pairs": int(s.sum()), "sentences": involved,
                          "share_of_sentences": involved / max(n, 1)})
     return pd.DataFrame(rows)

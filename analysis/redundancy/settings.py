@@ -23,6 +23,7 @@ DEFAULTS = {
     "shingle_size": 3,                 # words per shingle (sentences, paragraphs)
     "doc_shingle_size": 5,             # words per shingle for document containment
     "passage_min_words": 8,            # shortest shared passage reported
+    "passage_max_docs": 50,            # a run in more documents is boilerplate, not a passage
     "lsh": {"num_perm": 128, "threshold": 0.30, "max_bucket": 30},
     "phrase": {"min_n": 4, "min_docs": 2, "min_repeats": 3, "max_pair_sentences": 30},
     "top_k": 10,

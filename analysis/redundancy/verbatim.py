@@ -78,7 +78,8 @@ def _word_ids(words: list[list[str]]) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def passage_candidates(words: list[list[str]], min_words: int,
-                       hashes: list[np.ndarray] | None = None) -> list[tuple[int, int]]:
+                       hashes: list[np.ndarray] | None = None,
+                       max_docs: int | None = None) -> list[tuple[int, int]]:
     """Document pairs ``(x, y)``, ``x <= y``, that share a run of `min_words` words.
 
     A shared passage of at least `min_words` words means both documents hold
@@ -92,6 +93,11 @@ def passage_candidates(words: list[list[str]], min_words: int,
     min_words : int
     hashes : list of ndarray, optional
         :func:`window_hashes` of each document's word ids, when already computed.
+    max_docs : int, optional
+        A `min_words`-gram in more documents than this is boilerplate, not a
+        passage one document shares with another (the phrase layer lists it),
+        and pairs sharing only such runs are not candidates: otherwise a run
+        common to every document makes every pair of documents one. None: no limit.
     """
     k = min_words
     if hashes is None:
@@ -105,6 +111,9 @@ def passage_candidates(words: list[list[str]], min_words: int,
     counts = pairs.groupby(["h", "d"]).size()
     within = sorted(set(counts[counts > 1].index.get_level_values("d").tolist()))
     cell = counts.index.to_frame(index=False)
+    if max_docs is not None:
+        spread = np.bincount(cell["h"].to_numpy(), minlength=int(codes.max()) + 1)
+        cell = cell[spread[cell["h"].to_numpy()] <= max_docs]
     H = sp.csr_matrix((np.ones(len(cell)), (cell["d"], cell["h"])),
                       shape=(len(hashes), int(codes.max()) + 1 if len(codes) else 1))
     C = sp.triu(H @ H.T, k=1).tocoo()
@@ -112,13 +121,14 @@ def passage_candidates(words: list[list[str]], min_words: int,
     return sorted(cands)
 
 
-def passages(corpus, min_words: int) -> pd.DataFrame:
+def passages(corpus, min_words: int, max_docs: int | None = None) -> pd.DataFrame:
     """Longest word runs shared by two documents (or twice within one).
 
-    Only document pairs that share a `min_words`-gram are compared
-    (:func:`passage_candidates`), so the cost grows with the shared material,
-    not with the square of the number of documents; each pair is compared by
-    sorted window hashes (:func:`shared_runs`), not word by word.
+    Only document pairs that share a `min_words`-gram found in at most
+    `max_docs` documents are compared (:func:`passage_candidates`), so the
+    cost grows with the shared material, not with the square of the number
+    of documents; each pair is compared by sorted window hashes
+    (:func:`shared_runs`), not word by word.
     """
     docs = list(corpus.docs)
     spans = [T.word_spans(d.text) for d in docs]
@@ -126,7 +136,7 @@ def passages(corpus, min_words: int) -> pd.DataFrame:
     ids, _ = _word_ids(words)
     hashes = [window_hashes(x, min_words) for x in ids]
     rows = []
-    for x, y in passage_candidates(words, min_words, hashes):
+    for x, y in passage_candidates(words, min_words, hashes, max_docs):
         sa, sb = spans[x], spans[y]
         for i, j, n in shared_runs(ids[x], ids[y], min_words, x == y, hashes[x], hashes[y]):
             rows.append({
