@@ -125,8 +125,11 @@ if len(det.pairs_):
                        .rename(columns={"p_same": "verifier score", "a_doc": "document A", "a_text": "sentence A",
                                         "b_doc": "document B", "b_text": "sentence B"}),
                        caption="Every matched sentence pair behind Tables 1 and 2, shared content words "
-                               "highlighted", csv_name="sentence_pairs.csv",
-                       html_columns=("sentence A", "sentence B"), total=det.pair_total()))
+                               "highlighted" + ("" if len(det.pairs_) == det.pair_total() else
+                               f" (the strongest {det.pairs_max:,} of each kind: {len(det.pairs_):,} of "
+                               f"{det.pair_total():,} pairs; all are counted in redundancy_layers.csv)"),
+                       csv_name="sentence_pairs.csv", html_columns=("sentence A", "sentence B"),
+                       total=len(det.pairs_)))
 
 # %% [markdown]
 # ## Document by document
