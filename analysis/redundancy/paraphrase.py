@@ -279,6 +279,7 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
     cos = np.empty(len(i))
     for lo in range(0, len(i), 100_000):     # bounded memory: two blocks of rows at a time
         cos[lo:lo + 100_000] = np.einsum("ij,ij->i", V[i[lo:lo + 100_000]], V[j[lo:lo + 100_000]])
+    np.clip(cos, -1.0, 1.0, out=cos)          # float32 unit vectors can give 1.0000001
     mt = nb["mean_top"]
     k = nb["index"].shape[1]
 
