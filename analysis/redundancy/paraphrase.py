@@ -30,8 +30,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .. import text as T
-from .shingles import incidence
-from .shingles import shingle_matrix as as_shingle_matrix
+from .shingles import binary_matrix
+from .shingles import shingle_matrix as as_matrix
 
 FEATURES = ["cosine", "csls", "generic_max", "generic_min", "rank_max", "content_jaccard", "extra_max",
             "extra_min", "length_ratio", "shingle_containment", "negation_mismatch",
@@ -215,19 +215,10 @@ def sentence_tokens(texts, tokens: tuple | None = None) -> dict:
     use = content[ids] if len(ids) else np.zeros(0, bool)
     negated = np.zeros(n, bool)
     negated[sent[negation[ids]] if len(ids) else []] = True
-    return {"content": _item_matrix(sent[use], stem_code[ids[use]] if len(ids) else ids, n),
+    return {"content": binary_matrix(sent[use], stem_code[ids[use]] if len(ids) else ids, n),
             "numbers": _regex_matrix(_NUMBER, texts, lambda m: m),
             "entities": _regex_matrix(_ENTITY_JOINED, texts, str.lower),
             "negated": negated, "lengths": np.bincount(sent, minlength=n).astype(float)}
-
-
-def _item_matrix(rows: np.ndarray, items: np.ndarray, n: int) -> sp.csr_matrix:
-    """Binary n x items matrix with a 1 at each (row, item) pair (repeats counted once)."""
-    width = max(int(items.max()) + 1, 1) if len(items) else 1
-    X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, items)), shape=(n, width))
-    X.sum_duplicates()
-    X.data[:] = 1
-    return X
 
 
 #: _ENTITY on texts joined by NUL: a text's start follows a NUL, so "not at the start" says so.
@@ -246,7 +237,7 @@ def _regex_matrix(pattern: re.Pattern, texts: list, norm) -> sp.csr_matrix:
             rows.append(lo + np.searchsorted(starts, [h[0] for h in hits], side="right") - 1)
             found.extend(norm(h[1]) for h in hits)
     codes = pd.factorize(pd.Series(found, dtype=object))[0] if found else np.zeros(0, np.int64)
-    return _item_matrix(np.concatenate(rows) if rows else np.zeros(0, np.int64), codes, len(texts))
+    return binary_matrix(np.concatenate(rows) if rows else np.zeros(0, np.int64), codes, len(texts))
 
 
 def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
@@ -291,16 +282,16 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
         return out
 
     r1, r2 = (rank(i, j), rank(j, i)) if k else (np.ones(len(i)), np.ones(len(i)))
-    C = _as_matrix(tokens["content"])
+    C = as_matrix(tokens["content"])
     inter, na, nb_ = _pair_overlap(C, i, j)
     union = na + nb_ - inter
     extra_a = np.where(na > 0, (na - inter) / np.maximum(na, 1), 0.0)
     extra_b = np.where(nb_ > 0, (nb_ - inter) / np.maximum(nb_, 1), 0.0)
-    S = as_shingle_matrix(shingle_sets) if shingle_matrix is None else shingle_matrix
+    S = as_matrix(shingle_sets) if shingle_matrix is None else shingle_matrix
     sint, sa, sb = _pair_overlap(S, i, j)
-    N = _as_matrix(tokens["numbers"])
+    N = as_matrix(tokens["numbers"])
     nint, n1, n2 = _pair_overlap(N, i, j)
-    E = _as_matrix(tokens["entities"])
+    E = as_matrix(tokens["entities"])
     eint, e1, e2 = _pair_overlap(E, i, j)
     eun = e1 + e2 - eint
     L = tokens["lengths"]
@@ -319,10 +310,6 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
         "number_mismatch": ((n1 + n2 - 2 * nint) > 0).astype(float),
         "entity_jaccard": np.where(eun > 0, eint / np.maximum(eun, 1), 1.0),
     }, columns=FEATURES)
-
-
-def _as_matrix(sets) -> sp.csr_matrix:
-    return sets if sp.issparse(sets) else incidence(sets)
 
 
 class SamePointVerifier:

@@ -136,16 +136,28 @@ def shingle_sets(tokens: tuple, n: int, k: int = 3) -> ShingleSets:
         rows.append(short)
         cols.append(n_codes + short_code)
         strings = np.concatenate([strings, np.asarray(short_strings, dtype=object)])
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    X = sp.csr_matrix((np.ones(len(r), dtype=np.int32), (r, c)), shape=(n, max(len(strings), 1)))
-    X.sum_duplicates()
-    X.data[:] = 1
+    X = binary_matrix(np.concatenate(rows), np.concatenate(cols), n, len(strings))
     return ShingleSets(X, np.asarray(strings, dtype=object))
 
 
+def binary_matrix(rows: np.ndarray, items: np.ndarray, n: int, width: int | None = None) -> sp.csr_matrix:
+    """Binary n x `width` CSR matrix with a 1 at each ``(rows[m], items[m])`` (repeats counted once).
+
+    `width` defaults to the largest item + 1 (at least 1).
+    """
+    if width is None:
+        width = int(items.max()) + 1 if len(items) else 0
+    X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, items)), shape=(n, max(width, 1)))
+    X.sum_duplicates()
+    X.data[:] = 1
+    return X
+
+
 def shingle_matrix(sets) -> sp.csr_matrix:
-    """The binary text x shingle matrix of a :class:`ShingleSets` or a list of frozensets."""
-    return sets.matrix if isinstance(sets, ShingleSets) else incidence(sets)
+    """The binary text x item matrix of a :class:`ShingleSets`, a sparse matrix (as it is) or a list of sets."""
+    if isinstance(sets, ShingleSets):
+        return sets.matrix
+    return sets if sp.issparse(sets) else incidence(sets)
 
 
 def set_sizes(sets) -> np.ndarray:
