@@ -375,9 +375,44 @@ def _make_pdf_exporter(title: str = ""):
         """nbconvert's WebPDF exporter, printing with the system's Chromium on A4 pages."""
 
         def run_playwright(self, html):
-            return asyncio.run(_print_pdf(_finish_html(html), find_chromium(), title))
+            return _run_until_signal(_print_pdf(_finish_html(html), find_chromium(), title))
 
     return ChromiumPDFExporter(config=_exporter_config())
+
+
+def _run_until_signal(coro):
+    """`asyncio.run(coro)`, where SIGTERM or SIGINT cancels `coro` and then raises.
+
+    A signal raised as an exception from inside the event loop would skip the
+    coroutine's cleanup (closing Chromium, stopping the Playwright driver), and
+    the dying processes would go on writing into the private temporary folder
+    after it was removed. Cancelling the task lets every ``finally`` run first.
+    """
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    received: list[int] = []
+
+    async def guarded():
+        loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+        def on_signal(signum):
+            if not received:  # once is enough: a second signal must not cut the cleanup short
+                received.append(signum)
+                task.cancel()
+
+        for sig in saved:
+            loop.add_signal_handler(sig, on_signal, sig)
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            if received:
+                raise _Interrupted(received[0]) from None
+            raise
+        finally:
+            for sig, handler in saved.items():
+                loop.remove_signal_handler(sig)
+                signal.signal(sig, handler)
+
+    return asyncio.run(guarded())
 
 
 def _page_footer(title: str) -> str:
@@ -532,7 +567,33 @@ def private_tmpdir():
             os.environ.pop("TMPDIR", None)
         else:
             os.environ["TMPDIR"] = saved_env
+        _remove_tree(folder)
+
+
+def _remove_tree(folder: str, patience: float = 10.0) -> None:
+    """Remove `folder` once the children that write into it have exited.
+
+    After an interrupt, the Playwright driver and Chromium exit on their own a
+    moment later, and until then may create files in the folder (and the
+    folder itself) while we delete it; so wait for them, stop any that linger,
+    and retry the removal while they finish.
+    """
+    import time
+
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    _, alive = psutil.wait_procs(children, timeout=patience / 2)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=patience / 2)
+    deadline = time.monotonic() + patience
+    while True:
         shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder) or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
 
 
 if __name__ == "__main__":
