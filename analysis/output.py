@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
+from .precision import round_floats
 
 
 def _umask() -> int:
@@ -58,6 +59,7 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
             write_atomic(path, frame)
             written.append(path)
             continue
+        frame = round_floats(frame)
         _write_table(path, frame, lambda tmp: write_csv(frame, tmp))
         written.append(path)
         if len(frame) > PARQUET_MIN_ROWS and _parquet_available():

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.precision import READ_BACK_REL_TOL
 
 PLANTED = Path(__file__).parent / "fixtures" / "redundancy" / "planted"
 
@@ -48,7 +49,7 @@ def check_findings_against_csvs(folder, findings_file):
         for name, col in columns.items():
             got, want = table[col].iloc[0], values[name]
             if isinstance(want, (int, float)) and not isinstance(want, bool):
-                assert got == pytest.approx(want, rel=1e-6), (f.key, name)
+                assert got == pytest.approx(want, rel=READ_BACK_REL_TOL), (f.key, name)
             else:
                 assert str(got) == str(want), (f.key, name)
             checked += 1
@@ -70,3 +71,24 @@ def test_cli_rejects_bad_threshold_and_missing_corpus(tmp_path, capsys):
     assert exc.value.code == 2
     assert main(["redundancy", str(tmp_path / "nope"), "--out", str(tmp_path)]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_written_phrases_and_clusters_cap_their_listings():
+    """A phrase names at most 10 documents and sentences; a cluster's shared values are on its first row."""
+    from analysis.redundancy.export import written_tables
+
+    phrases = pd.DataFrame({"phrase": ["a b c", "d e f"], "n_docs": [12, 2],
+                            "docs": [";".join(f"d{i:02}" for i in range(12)), "d01;d02"],
+                            "sentence_ids": [";".join(f"s{i}" for i in range(25)), "s1;s2"]})
+    clusters = pd.DataFrame({"cluster": [1, 1, 1, 2, 2], "docs": ["x;y"] * 3 + ["z"] * 2,
+                             "text": list("abcde"), "representative_text": ["b"] * 3 + ["d"] * 2})
+    out = written_tables({"phrases.csv": phrases, "clusters.csv": clusters}, most=10)
+    p = out["phrases.csv"]
+    assert p.docs[0] == ";".join(f"d{i:02}" for i in range(10)) + ";+2 more"
+    assert p.sentence_ids[0].endswith(";s9;+15 more") and p.sentence_ids[0].count(";") == 10
+    assert p.docs[1] == "d01;d02" and p.sentence_ids[1] == "s1;s2"
+    c = out["clusters.csv"]
+    assert c.docs.tolist() == ["x;y", "", "", "z", ""]
+    assert c.representative_text.tolist() == ["b", "", "", "d", ""]
+    assert c.text.tolist() == list("abcde")
+    assert phrases.docs[0].count(";") == 11            # the tables in memory are untouched

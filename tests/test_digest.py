@@ -23,6 +23,7 @@ import pytest
 
 from analysis import load_corpus, load_params
 from analysis import text as T
+from analysis.precision import READ_BACK_REL_TOL
 from analysis.findings.digest import (corpus_digest, digest_settings, related_neighbours,
                                       sentence_topics)
 from analysis.findings.digest_text import digest_markdown
@@ -202,7 +203,7 @@ def check_all_values(folder: Path, findings_file: str) -> int:
         for name, col in columns.items():
             got, want = table[col].iloc[0], values[name]
             if isinstance(want, float) or (isinstance(want, int) and not isinstance(want, bool)):
-                assert float(got) == pytest.approx(want, rel=1e-6), (f.key, name)
+                assert float(got) == pytest.approx(want, rel=READ_BACK_REL_TOL), (f.key, name)
             else:
                 assert str(got) == str(want), (f.key, name)
             checked += 1

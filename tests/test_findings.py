@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.precision import READ_BACK_REL_TOL as CSV_REL
 
 FIX = Path(__file__).parent / "fixtures" / "themes"
 
@@ -49,7 +50,8 @@ def check_findings_against_evidence(out: Path, name: str = "theme_findings.csv")
         for name, column in columns.items():
             want, got = values[name], row[column]
             if isinstance(want, (int, float)) and not isinstance(want, bool):
-                assert math.isclose(float(got), want, rel_tol=1e-12), (f.key, name, got, want)
+                # The tables keep FLOAT_DIGITS significant digits; the finding, every digit.
+                assert math.isclose(float(got), want, rel_tol=CSV_REL), (f.key, name, got, want)
             else:
                 assert got == str(want), (f.key, name, got, want)
         # The statement is the template filled with these values.
@@ -125,8 +127,8 @@ def test_one_multiplier_per_finding(tmp_path):
     keyness = pd.read_csv(tmp_path / "keyness.csv")
     for r in profile.dropna(subset=["distinctive_ratio"]).itertuples():
         k = keyness[(keyness.doc_id == r.doc_id) & (keyness.item == r.distinctive_theme)].iloc[0]
-        assert r.distinctive_ratio == pytest.approx(k.per_1k / k.per_1k_rest)
-        assert r.distinctive_ratio == pytest.approx(k.rate_ratio)
+        assert r.distinctive_ratio == pytest.approx(k.per_1k / k.per_1k_rest, rel=CSV_REL)
+        assert r.distinctive_ratio == pytest.approx(k.rate_ratio, rel=CSV_REL)
         # the statement quotes that number, with its baseline named
         f = pd.read_csv(tmp_path / "theme_findings.csv").set_index("key")
         text = f.loc[f"themes.most_distinctive_in.{r.doc_id}", "statement"]
@@ -146,7 +148,7 @@ def test_planted_baseline_on_fixture(tmp_path):
     # alpha: training (5) is the baseline, so gender (3 in 26 words) is the most frequent theme;
     # gender's G² against the rest (5.86, p = 0.016) is not significant at 0.01.
     assert profile.loc["alpha", "frequent_theme"] == "gender"
-    assert profile.loc["alpha", "frequent_per_1k"] == pytest.approx(3000 / 26)
+    assert profile.loc["alpha", "frequent_per_1k"] == pytest.approx(3000 / 26, rel=CSV_REL)
     assert pd.isna(profile.loc["alpha", "distinctive_theme"])
     # beta: funding, 4 of the corpus's 4 matches: distinctive and found nowhere else.
     assert profile.loc["beta", "distinctive_theme"] == "funding"

@@ -44,3 +44,25 @@ def test_large_tables_are_also_parquet(tmp_path, monkeypatch):
     assert back["mixed"].iloc[:3].tolist() == ["1", "a", "2.5"] and pd.isna(back["mixed"].iloc[3])
     # no temporary files left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "big.parquet", "small.csv"]
+
+
+def test_floats_keep_six_significant_digits_and_whole_numbers_every_digit():
+    from analysis.precision import round_floats, round_significant
+
+    got = round_significant([0.011720226843100189, 123.4567891, -2.5, 1e-20, 3.7e-25,
+                             13143177.5, 0.0, np.nan, np.inf])
+    assert got[:5].tolist() == [0.0117202, 123.457, -2.5, 1e-20, 3.7e-25]
+    assert got[5] == 13143178.0 and got[6] == 0.0           # large values: whole numbers
+    assert np.isnan(got[7]) and np.isinf(got[8])
+    assert repr(float(got[0])) == "0.0117202"                 # the nearest double: prints short
+    frame = pd.DataFrame({"x": [1 / 3], "n": [7], "s": ["a"]})
+    out = round_floats(frame)
+    assert out["x"].tolist() == [0.333333] and out["n"].tolist() == [7] and frame["x"][0] == 1 / 3
+    nofloat = frame[["n", "s"]]
+    assert round_floats(nofloat) is nofloat                   # no copy without floats
+
+
+def test_written_tables_read_back_rounded(tmp_path):
+    frame = pd.DataFrame({"p": [0.008881420237786973, 2 / 3]})
+    write_frames({"t.csv": frame}, tmp_path)
+    assert (tmp_path / "t.csv").read_text().splitlines() == ["p", "0.00888142", "0.666667"]

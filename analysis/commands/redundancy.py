@@ -3,7 +3,9 @@
 Writes sentence_pairs.csv (both sides of every match, lexical and semantic
 scores, kind and scope; the strongest redundancy.pairs_max pairs of each
 kind), clusters.csv (sentences making the same point, with a
-representative), phrases.csv (maximal formulaic phrases), doc_overlap.csv
+representative; the cluster's documents and representative text on its
+first row), phrases.csv (maximal formulaic phrases, naming at most 10
+documents and sentences each), doc_overlap.csv
 (document x document redundancy), novelty.csv (per document),
 sentence_novelty.csv, shared_passages.csv, paragraph_pairs.csv,
 redundancy_layers.csv, distinct_points.csv, redundancy_run.csv (which
@@ -69,4 +71,7 @@ def run(corpus, params, args) -> dict:
               f"kind ({len(det.pairs_):,} of {total:,}; redundancy_layers.csv counts them all, "
               "clusters.csv lists every group; redundancy.pairs_max: null lists every pair)",
               file=sys.stderr)
-    return {**det.tables(), "redundancy_findings.csv": findings_frame(redundancy_findings(det, labels))}
+    from ..redundancy.export import written_tables
+
+    return {**written_tables(det.tables()),
+            "redundancy_findings.csv": findings_frame(redundancy_findings(det, labels))}

@@ -26,6 +26,7 @@ import math
 
 import pandas as pd
 
+from ..precision import READ_BACK_REL_TOL
 from ..topics.pipeline import TopicResult
 from ..topics.settings import MIN_DOCS_FOR_MIRRORS
 from ..topics.tables import topic_tables
@@ -344,7 +345,7 @@ def finding_values_in_csv(finding: Finding, frame: pd.DataFrame) -> list[str]:
     bad = []
     for name, col in ev.value_columns.items():
         got, want = rows.iloc[0][col], finding.values[name]
-        same = (math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=1e-12)
+        same = (math.isclose(float(got), float(want), rel_tol=READ_BACK_REL_TOL, abs_tol=1e-12)
                 if isinstance(want, (int, float)) and not isinstance(want, bool)
                 else str(got) == str(want))
         if not same:
