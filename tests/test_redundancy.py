@@ -631,13 +631,57 @@ def test_the_pair_list_is_capped_per_kind_strongest_first_and_every_pair_counts(
     assert run["pairs_total"] == len(full.pairs_) and run["pairs_listed"] == len(det.pairs_)
 
 
-def test_passage_candidates_skip_runs_found_in_too_many_documents():
-    """A boilerplate run in every document links no pair; a run two documents share still does."""
-    from analysis.redundancy.verbatim import passage_candidates
+def test_corpus_runs_equal_the_runs_of_every_document_pair():
+    """With no boilerplate limit, the corpus-wide runs are the pairwise runs of every pair (and every document with itself)."""
+    from analysis.redundancy.shingles import shared_runs
+    from analysis.redundancy.verbatim import corpus_runs
 
-    boiler = "this report was prepared for the annual review of the mission".split()
-    shared = "troops crossed the river at dawn before the rains closed every road".split()
-    docs = [boiler + [f"own{d}", f"words{d}"] + (shared if d in (1, 3) else []) for d in range(5)]
-    assert len(passage_candidates(docs, 8)) == 10                   # every pair shares the boilerplate
-    assert passage_candidates(docs, 8, max_docs=4) == [(1, 3)]      # only the real shared passage
-    assert passage_candidates(docs, 8, max_docs=5) == passage_candidates(docs, 8)
+    rng = np.random.default_rng(0)
+    docs = [rng.integers(0, 3, size=n) for n in (40, 0, 7, 60, 25, 3)]   # 3 words: many chance runs
+    docs[3][10:30] = docs[0][5:25]
+    docs[4][0:15] = docs[3][40:55]
+    docs[0][30:39] = docs[0][0:9]
+    lengths = np.array([len(d) for d in docs])
+    first = np.r_[0, np.cumsum(lengths)[:-1]]
+    want = set()
+    for x in range(len(docs)):
+        for y in range(x, len(docs)):
+            for i, j, n in shared_runs(docs[x], docs[y], 4, x == y):
+                want.add((first[x] + i, first[y] + j, n))
+    got = corpus_runs(np.concatenate(docs), lengths, 4)
+    assert len(want) > 50 and max(n for *_, n in want) >= 20
+    assert set(zip(got["a"].tolist(), got["b"].tolist(), got["words"].tolist())) == want
+    assert len(got["a"]) == len(want) and (got["a"] < got["b"]).all()
+
+
+def test_boilerplate_seeds_no_passage_but_a_passage_runs_through_it():
+    """A run in every document is not a passage; a passage two documents share is, whole, boilerplate inside it included."""
+    from analysis.redundancy.verbatim import corpus_runs
+
+    vocab = {}
+    def ids(text):
+        return [vocab.setdefault(w, len(vocab)) for w in text.split()]
+    boiler = "this report was prepared for the annual review of the mission"
+    shared = "troops crossed the river at dawn before the rains closed every road"
+    texts = [f"{boiler} own{d} words{d}" for d in range(5)]
+    texts[1] += f" {shared} {boiler} {shared}"       # docs 1 and 3 share shared+boiler+shared
+    texts[3] += f" lead {shared} {boiler} {shared} tail"
+    seqs = [ids(t) for t in texts]
+    lengths = np.array([len(s) for s in seqs])
+    flat = np.concatenate(seqs)
+    first = np.r_[0, np.cumsum(lengths)[:-1]]
+    doc = np.repeat(np.arange(5), lengths)
+
+    def runs(max_docs):
+        r = corpus_runs(flat, lengths, 8, max_docs)
+        return sorted((int(doc[a]), int(doc[b]), int(a - first[doc[a]]), int(b - first[doc[b]]), int(n))
+                      for a, b, n in zip(r["a"], r["b"], r["words"]))
+    whole = 12 + 11 + 12                               # shared, boilerplate, shared
+    got = runs(4)
+    assert (1, 3, 13, 14, whole) in got                # one run across the boilerplate
+    assert all((x, y) in {(1, 1), (1, 3), (3, 3)} for x, y, *_ in got)   # no boilerplate-only run
+    # the passage's two copies of `shared`, within each document and across
+    assert (1, 1, 13, 36, 12) in got and (3, 3, 14, 37, 12) in got
+    everything = runs(None)
+    assert set(got) < set(everything)
+    assert (0, 4, 0, 0, 11) in everything              # boilerplate is a run when nothing is boilerplate

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from .. import text as T
 from .shingles import (exact_pairs, minhash_candidate_arrays, minhash_candidates, overlap,
-                       pair_scores, set_sizes, shared_runs, text_shingles, verify_pair_arrays,
+                       pair_scores, set_sizes, text_shingles, verify_pair_arrays,
                        verify_pairs, window_hashes)
 
 
@@ -77,78 +76,129 @@ def _word_ids(words: list[list[str]]) -> tuple[list[np.ndarray], np.ndarray]:
     return np.split(ids, np.cumsum(lengths)[:-1]) if len(words) else [], lengths
 
 
-def passage_candidates(words: list[list[str]], min_words: int,
-                       hashes: list[np.ndarray] | None = None,
-                       max_docs: int | None = None) -> list[tuple[int, int]]:
-    """Document pairs ``(x, y)``, ``x <= y``, that share a run of `min_words` words.
-
-    A shared passage of at least `min_words` words means both documents hold
-    the same `min_words`-gram, so only pairs sharing a hashed `min_words`-gram
-    (or, for ``x == y``, a document holding one twice) can have one. Hash
-    collisions only add candidates, which :func:`shared_runs` checks exactly.
-
-    Parameters
-    ----------
-    words : list of list of str
-    min_words : int
-    hashes : list of ndarray, optional
-        :func:`window_hashes` of each document's word ids, when already computed.
-    max_docs : int, optional
-        A `min_words`-gram in more documents than this is boilerplate, not a
-        passage one document shares with another (the phrase layer lists it),
-        and pairs sharing only such runs are not candidates: otherwise a run
-        common to every document makes every pair of documents one. None: no limit.
-    """
-    k = min_words
-    if hashes is None:
-        hashes = [window_hashes(ids, k) for ids in _word_ids(words)[0]]
-    sizes = np.array([len(h) for h in hashes], dtype=np.int64)
-    if not len(hashes) or not sizes.sum():
-        return []
-    h, d = np.concatenate(hashes), np.repeat(np.arange(len(hashes)), sizes)
-    codes = pd.factorize(h)[0]
-    pairs = pd.DataFrame({"h": codes, "d": d})
-    counts = pairs.groupby(["h", "d"]).size()
-    within = sorted(set(counts[counts > 1].index.get_level_values("d").tolist()))
-    cell = counts.index.to_frame(index=False)
-    if max_docs is not None:
-        spread = np.bincount(cell["h"].to_numpy(), minlength=int(codes.max()) + 1)
-        cell = cell[spread[cell["h"].to_numpy()] <= max_docs]
-    H = sp.csr_matrix((np.ones(len(cell)), (cell["d"], cell["h"])),
-                      shape=(len(hashes), int(codes.max()) + 1 if len(codes) else 1))
-    C = sp.triu(H @ H.T, k=1).tocoo()
-    cands = set(zip(C.row.tolist(), C.col.tolist())) | {(x, x) for x in within}
-    return sorted(cands)
-
-
 def passages(corpus, min_words: int, max_docs: int | None = None) -> pd.DataFrame:
     """Longest word runs shared by two documents (or twice within one).
 
-    Only document pairs that share a `min_words`-gram found in at most
-    `max_docs` documents are compared (:func:`passage_candidates`), so the
-    cost grows with the shared material, not with the square of the number
-    of documents; each pair is compared by sorted window hashes
-    (:func:`shared_runs`), not word by word.
+    Every `min_words`-word window of the corpus is hashed once; windows with
+    equal hashes, checked word by word, seed the runs, and each run is
+    extended along its diagonal while the words agree (:func:`corpus_runs`).
+    A window found in more than `max_docs` documents is boilerplate (the
+    phrase layer lists it): it seeds no passage, though a passage may run
+    through it. The cost grows with the shared material, not with the square
+    of the number of documents, and no Python loop runs per document pair.
     """
     docs = list(corpus.docs)
-    spans = [T.word_spans(d.text) for d in docs]
+    spans = [np.asarray(T.word_spans(d.text), dtype=np.int64).reshape(-1, 2) for d in docs]
     words = [[d.text[a:b].lower() for a, b in sp_] for d, sp_ in zip(docs, spans)]
-    ids, _ = _word_ids(words)
-    hashes = [window_hashes(x, min_words) for x in ids]
-    rows = []
-    for x, y in passage_candidates(words, min_words, hashes, max_docs):
-        sa, sb = spans[x], spans[y]
-        for i, j, n in shared_runs(ids[x], ids[y], min_words, x == y, hashes[x], hashes[y]):
-            rows.append({
-                "doc_a": docs[x].doc_id, "doc_b": docs[y].doc_id,
-                "scope": "within" if x == y else "cross", "words": n,
-                "a_start": sa[i][0], "a_end": sa[i + n - 1][1],
-                "b_start": sb[j][0], "b_end": sb[j + n - 1][1],
-                "text": docs[x].text[sa[i][0]:sa[i + n - 1][1]],
-            })
-    frame = pd.DataFrame(rows, columns=empty_passages().columns)
-    return frame.sort_values(["words", "doc_a", "doc_b"], ascending=[False, True, True],
-                             ignore_index=True)
+    ids, lengths = _word_ids(words)
+    flat = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+    runs = corpus_runs(flat, lengths, min_words, max_docs)
+    if not len(runs["a"]):
+        return empty_passages()
+    first = np.r_[0, np.cumsum(lengths)[:-1]]
+    doc = np.repeat(np.arange(len(docs)), lengths)
+    span = np.concatenate(spans) if spans else np.zeros((0, 2), np.int64)
+    a, b, n = runs["a"], runs["b"], runs["words"]
+    da, db = doc[a], doc[b]
+    names = np.array([d.doc_id for d in docs], dtype=object)
+    a_start, a_end, b_start, b_end = span[a, 0], span[a + n - 1, 1], span[b, 0], span[b + n - 1, 1]
+    texts = [d.text for d in docs]
+    frame = pd.DataFrame({
+        "doc_a": names[da], "doc_b": names[db], "scope": np.where(da == db, "within", "cross"),
+        "words": n, "a_start": a_start, "a_end": a_end, "b_start": b_start, "b_end": b_end,
+        "text": [texts[x][s:e] for x, s, e in zip(da.tolist(), a_start.tolist(), a_end.tolist())],
+    })
+    # Longest first; then by document pair and by place, as the runs of one pair were listed.
+    frame["_a"], frame["_b"] = a - first[da], b - first[db]
+    frame = frame.sort_values(["words", "doc_a", "doc_b", "_a", "_b"],
+                              ascending=[False, True, True, True, True], kind="stable")
+    return frame.drop(columns=["_a", "_b"]).reset_index(drop=True)
+
+
+def corpus_runs(ids: np.ndarray, lengths: np.ndarray, k: int, max_docs: int | None = None) -> dict:
+    """Maximal runs of at least `k` words found at two places of a corpus.
+
+    Parameters
+    ----------
+    ids : ndarray of int
+        The word ids of every document, one after another.
+    lengths : ndarray of int
+        Words per document.
+    k : int
+        Shortest run.
+    max_docs : int, optional
+        A `k`-word window in more documents than this seeds no run. None: any window.
+
+    Returns
+    -------
+    dict of ndarray
+        ``a`` and ``b`` (first word of each place, ``a < b``, in `ids`) and ``words``.
+        Each pair of places once; a place shared by three documents gives three runs.
+    """
+    empty = {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "words": np.zeros(0, np.int64)}
+    ids = np.asarray(ids, dtype=np.int64)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    first = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
+    doc = np.repeat(np.arange(len(lengths)), lengths)
+    # Windows wholly inside one document, by their first word.
+    place = np.arange(len(ids), dtype=np.int64) - first[doc]
+    starts = np.flatnonzero(place <= lengths[doc] - k)
+    if len(starts) < 2:
+        return empty
+    h = window_hashes(ids, k)[starts]
+    codes = pd.factorize(h)[0]
+    # Boilerplate: a window in more than max_docs documents.
+    if max_docs is not None:
+        n_docs = max(len(lengths), 1)
+        code_doc = np.unique(codes.astype(np.int64) * n_docs + doc[starts])
+        spread = np.bincount(code_doc // n_docs, minlength=int(codes.max()) + 1)
+        keep = spread[codes] <= max_docs
+        starts, codes = starts[keep], codes[keep]
+    # Every pair of windows with the same hash: sort by hash, pair each window with the later ones.
+    o = np.lexsort((starts, codes))
+    starts, codes = starts[o], codes[o]
+    new = np.r_[True, codes[1:] != codes[:-1]]
+    group_start = np.flatnonzero(new)
+    size = np.diff(np.r_[group_start, len(codes)])
+    rank = np.arange(len(codes)) - np.repeat(group_start, size)
+    later = np.repeat(size, size) - rank - 1          # windows after this one in its group
+    left = np.repeat(np.arange(len(codes)), later)
+    step = np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later) + 1
+    a, b = starts[left], starts[left + step]
+    if not len(a):
+        return empty
+    exact = np.ones(len(a), dtype=bool)             # hash collisions out, one word at a time
+    for off in range(k):
+        exact &= ids[a + off] == ids[b + off]
+    a, b = a[exact], b[exact]
+    # Chain seeds along their diagonal, then extend each chain while the words agree.
+    d = b - a
+    o = np.lexsort((a, d))
+    a, d = a[o], d[o]
+    head = np.r_[True, (d[1:] != d[:-1]) | (a[1:] != a[:-1] + 1)]
+    tail = np.r_[head[1:], True]
+    lo, hi, d = a[head], a[tail] + k, d[head]                 # words [lo, hi) and [lo+d, hi+d)
+    doc_lo, doc_hi = first[doc[lo]], first[doc[lo]] + lengths[doc[lo]]
+    b_lo = first[doc[lo + d]]
+    b_hi = b_lo + lengths[doc[lo + d]]
+    grow = np.arange(len(lo))
+    while len(grow):
+        x = grow[(lo[grow] > doc_lo[grow]) & (lo[grow] + d[grow] > b_lo[grow])]
+        x = x[ids[lo[x] - 1] == ids[lo[x] + d[x] - 1]]
+        lo[x] -= 1
+        grow = x
+    grow = np.arange(len(hi))
+    while len(grow):
+        x = grow[(hi[grow] < doc_hi[grow]) & (hi[grow] + d[grow] < b_hi[grow])]
+        x = x[ids[hi[x]] == ids[hi[x] + d[x]]]
+        hi[x] += 1
+        grow = x
+    # Chains split by boilerplate grow into the same run: keep it once.
+    o = np.lexsort((hi, d, lo))
+    lo, d, hi = lo[o], d[o], hi[o]
+    once = np.r_[True, (lo[1:] != lo[:-1]) | (d[1:] != d[:-1]) | (hi[1:] != hi[:-1])]
+    lo, d, hi = lo[once], d[once], hi[once]
+    return {"a": lo, "b": lo + d, "words": hi - lo}
 
 
 def paragraph_pairs(corpus, k, threshold, lsh, seed, use_lsh) -> pd.DataFrame:
