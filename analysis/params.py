@@ -265,6 +265,9 @@ class RedundancyParams(Section):
     pairs_max: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
         20_000, description="pairs of each kind listed in sentence_pairs.csv and the report, "
         "strongest first (null lists every pair; every pair is still counted)")
+    phrases_max: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
+        100_000, description="phrases written to phrases.csv, in most documents first (null "
+        "writes every phrase; every phrase still flags its sentences)")
     lsa_components: Int = Field(100, ge=2, le=10_000, description="LSA dimensions (lexical)")
     control_dir: StrictStr = Field("tests/fixtures/redundancy/unrelated",
                                    description="unrelated documents (false positives)")

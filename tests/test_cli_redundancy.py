@@ -92,3 +92,5 @@ def test_written_phrases_and_clusters_cap_their_listings():
     assert c.representative_text.tolist() == ["b", "", "", "d", ""]
     assert c.text.tolist() == list("abcde")
     assert phrases.docs[0].count(";") == 11            # the tables in memory are untouched
+    assert written_tables({"phrases.csv": phrases}, phrases_max=1)["phrases.csv"].phrase.tolist() == ["a b c"]
+    assert len(written_tables({"phrases.csv": phrases}, phrases_max=None)["phrases.csv"]) == 2

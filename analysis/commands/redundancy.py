@@ -4,8 +4,9 @@ Writes sentence_pairs.csv (both sides of every match, lexical and semantic
 scores, kind and scope; the strongest redundancy.pairs_max pairs of each
 kind), clusters.csv (sentences making the same point, with a
 representative; the cluster's documents and representative text on its
-first row), phrases.csv (maximal formulaic phrases, naming at most 10
-documents and sentences each), doc_overlap.csv
+first row), phrases.csv (maximal formulaic phrases, the
+redundancy.phrases_max in most documents, naming at most 10 documents and
+sentences each), doc_overlap.csv
 (document x document redundancy), novelty.csv (per document),
 sentence_novelty.csv, shared_passages.csv, paragraph_pairs.csv,
 redundancy_layers.csv, distinct_points.csv, redundancy_run.csv (which
@@ -72,6 +73,12 @@ def run(corpus, params, args) -> dict:
               "clusters.csv lists every group; redundancy.pairs_max: null lists every pair)",
               file=sys.stderr)
     from ..redundancy.export import written_tables
+    from ..redundancy.settings import redundancy_params
 
-    return {**written_tables(det.tables()),
+    phrases_max = redundancy_params(params)["phrases_max"]
+    if phrases_max is not None and len(det.phrases_) > phrases_max:
+        print(f"redundancy: phrases.csv lists the {phrases_max:,} phrases in most documents "
+              f"(of {len(det.phrases_):,}; every phrase flags its sentences in sentence_novelty.csv; "
+              "redundancy.phrases_max: null lists every phrase)", file=sys.stderr)
+    return {**written_tables(det.tables(), phrases_max=phrases_max),
             "redundancy_findings.csv": findings_frame(redundancy_findings(det, labels))}

@@ -250,17 +250,23 @@ class RedundancyDetector:
         self.pair_counts_ = _pair_counts(kind[keep], docs[i[keep]] == docs[j[keep]])
         self.layers_ = _layers(n, i[keep], j[keep], kind[keep], has_phrase[keep], docs)
         listed = _strongest(kind[keep], p_same[keep], cos[keep], self.pairs_max)
+        phrase = phrase_of["phrase"].array           # categorical: a code per pair, not a string
+        phrase_at = np.where(has_phrase, np.asarray(phrase.codes)[at] if len(phrase) else -1, -1)
         self.pairs_ = _pair_frame(S, *(x[keep][listed] for x in (i, j, kind, p_same, jac, ovl, cos)),
-                                  np.where(has_phrase, at, -1)[keep][listed],
-                                  phrase_of["phrase"].to_numpy(dtype=object))
+                                  phrase_at[keep][listed], phrase.categories.to_numpy(dtype=object))
         related_docs = _doc_pair_counts(docs[i[related]], docs[j[related]], pd.unique(S["doc_id"]))
 
         # Points and the one definition of "restated".
         ai, bi = i[same], j[same]  # (the pair frame is sorted for reading; use the unsorted masks)
+        ri, rj = i[related], j[related]
+        nearest = nb["sims"][:, 0].astype(float) if nb["sims"].shape[1] else np.full(n, np.nan)
+        # Tens of millions of candidates at 5,000 documents (about 3.5 GB): free them before
+        # the passages and paragraph pairs, which would otherwise set the peak on top of them.
+        del (keys, i, j, p_same, cos, jac, ovl, near, same, related, at, has_phrase, kind, keep,
+             phrase, phrase_at, phrase_of, phrase_keys, nb)
         labels = C.point_labels(n, ai, bi)
         in_phrase = _phrase_members(S, self.phrases_)
-        nearest = nb["sims"][:, 0].astype(float) if nb["sims"].shape[1] else np.full(n, np.nan)
-        self.sentence_flags_ = C.sentence_flags(S, labels, i[related], j[related], in_phrase, nearest)
+        self.sentence_flags_ = C.sentence_flags(S, labels, ri, rj, in_phrase, nearest)
         self.novelty_ = C.novelty(self.sentence_flags_)
         self.clusters_ = C.clusters(S, V, labels)
         self.points_curve_ = C.points_curve(labels)
@@ -359,12 +365,12 @@ def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame, max_sentences: int | N
     Returns
     -------
     DataFrame
-        ``i``, ``j`` (row numbers of `S`, ``i < j``) and ``phrase``, one row
-        per pair, ordered by ``(i, j)``; of phrases of equal length, the first
+        ``i``, ``j`` (row numbers of `S`, ``i < j``) and ``phrase`` (categorical),
+        one row per pair, ordered by ``(i, j)``; of phrases of equal length, the first
         in the phrase table's order wins.
     """
     empty = pd.DataFrame({"i": np.zeros(0, np.int64), "j": np.zeros(0, np.int64),
-                          "phrase": np.zeros(0, object)})
+                          "phrase": pd.Categorical([])})
     if phrases is None or not len(phrases):
         return empty
     ordered = phrases.sort_values("n_words", ascending=False)
@@ -384,8 +390,10 @@ def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame, max_sentences: int | N
     key = lo * max(len(S), 1) + hi
     order = np.lexsort((r, key))                 # by pair, then longest phrase first
     first = order[np.r_[True, key[order[1:]] != key[order[:-1]]]]
+    # Categorical: 18 M pairs at 5,000 documents, each string once per phrase, not per pair.
+    code, names = pd.factorize(ordered["phrase"])
     return pd.DataFrame({"i": lo[first], "j": hi[first],
-                         "phrase": ordered["phrase"].to_numpy(dtype=object)[r[first]]})
+                         "phrase": pd.Categorical.from_codes(code[r[first]], categories=names)})
 
 
 def _phrase_members(S: pd.DataFrame, phrases: pd.DataFrame) -> np.ndarray:

@@ -65,18 +65,24 @@ def blank_repeats(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataF
     return out
 
 
-def written_tables(tables: dict[str, pd.DataFrame], most: int = DOCS_LISTED) -> dict[str, pd.DataFrame]:
+def written_tables(tables: dict[str, pd.DataFrame], most: int = DOCS_LISTED,
+                   phrases_max: int | None = None) -> dict[str, pd.DataFrame]:
     """The tables of :meth:`RedundancyDetector.tables` as the command line writes them.
 
-    ``phrases.csv`` names at most `most` documents and sentences per phrase (``count``
-    and ``n_docs`` count them all); ``clusters.csv`` gives a cluster's documents and
-    its representative's text on its first row only (``representative_id`` is on
-    every row, and the representative's own row has its text).
+    ``phrases.csv`` keeps its first `phrases_max` phrases (the table comes in most
+    documents first) and names at most `most` documents and sentences per phrase
+    (``count`` and ``n_docs`` count them all); ``clusters.csv`` gives a cluster's
+    documents and its representative's text on its first row only
+    (``representative_id`` is on every row, and the representative's own row has
+    its text).
 
     Parameters
     ----------
     tables : dict of str to DataFrame
     most : int
+    phrases_max : int, optional
+        Phrases written; None writes every phrase. At 5,000 synthetic documents
+        there are 1.5 million, most in two or three sentences.
 
     Returns
     -------
@@ -85,7 +91,7 @@ def written_tables(tables: dict[str, pd.DataFrame], most: int = DOCS_LISTED) -> 
     out = dict(tables)
     phrases = out.get("phrases.csv")
     if phrases is not None and len(phrases):
-        phrases = phrases.copy()
+        phrases = phrases.head(phrases_max).copy() if phrases_max is not None else phrases.copy()
         for column in ("docs", "sentence_ids"):
             phrases[column] = cap_listings(phrases[column], most)
         out["phrases.csv"] = phrases

@@ -30,6 +30,7 @@ DEFAULTS = {
     "batch_size": 512,
     "exact_search_max": 20_000,
     "pairs_max": 20_000,               # pairs of each kind listed (None: all); all are counted
+    "phrases_max": 100_000,            # phrases written to phrases.csv, most widespread first (None: all)
     "lsa_components": 100,
     "control_dir": "tests/fixtures/redundancy/unrelated",   # unrelated documents (false positives)
     "benchmark_dir": "benchmarks/results",                  # timings from benchmarks/redundancy_scaling.py
