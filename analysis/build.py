@@ -34,7 +34,7 @@ from pathlib import Path
 from .config import PACKAGE_DIR
 from .errors import InputError
 from .output import make_folders, remove_if_empty, write_atomic
-from .site import report_title, write_index
+from .site import point_data_links, report_title, write_index
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -340,12 +340,16 @@ def _toc(html: str) -> str:
 _CSV_CODE = re.compile(r'(?<!">)<code>([A-Za-z0-9_.-]+\.csv)</code>')
 
 
-def _finish_html(html: str) -> str:
+def _finish_html(html: str, data: Path | None = None) -> str:
     """Link each CSV the prose names to ``data/``; fill in the table of contents.
 
     The contents go on the title page (print) and after the title (screen).
+    With `data` (the report's data folder), a link to a table written gzipped
+    (``x.csv.gz``) points at that file.
     """
     html = _CSV_CODE.sub(r'<a href="data/\1"><code>\1</code></a>', html)
+    if data is not None:
+        html = point_data_links(html, data)
     toc = _toc(html)
     if not toc:
         return html.replace(_TOC_MARK, "")
@@ -365,17 +369,17 @@ def render_html(executed: Path, output: Path) -> None:
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter(config=_exporter_config()).from_notebook_node(_report_notebook(executed))
-    write_atomic(output, _finish_html(body))
+    write_atomic(output, _finish_html(body, output.parent / "data"))
 
 
-def _make_pdf_exporter(title: str = ""):
+def _make_pdf_exporter(title: str = "", data: Path | None = None):
     from nbconvert.exporters.webpdf import WebPDFExporter
 
     class ChromiumPDFExporter(WebPDFExporter):
         """nbconvert's WebPDF exporter, printing with the system's Chromium on A4 pages."""
 
         def run_playwright(self, html):
-            return _run_until_signal(_print_pdf(_finish_html(html), find_chromium(), title))
+            return _run_until_signal(_print_pdf(_finish_html(html, data), find_chromium(), title))
 
     return ChromiumPDFExporter(config=_exporter_config())
 
@@ -455,7 +459,7 @@ async def _print_pdf(html: str, chromium: str, title: str = "") -> bytes:
 def render_pdf(executed: Path, output: Path) -> None:
     """Render an executed notebook to a PDF report via nbconvert and Chromium."""
     nb = _report_notebook(executed)
-    data, _ = _make_pdf_exporter(nb.metadata["title"]).from_notebook_node(nb)
+    data, _ = _make_pdf_exporter(nb.metadata["title"], output.parent / "data").from_notebook_node(nb)
     write_atomic(output, data)
 
 

@@ -17,6 +17,49 @@ _CSV_NAME = re.compile(r"[A-Za-z0-9_.-]+\.csv\b")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 _ANSWER_HEADINGS = ("short answer", "what the corpus argues")
 _SHORT = re.compile(r"^\s*\**\s*(?:short answer|in short)\s*[.:]?\s*\**\s*[.:]?\s*", re.I)
+_DATA_HREF = re.compile(r'href="data/([A-Za-z0-9_.-]+\.csv)(?:\.gz)?"')
+
+
+def data_files(data: Path) -> dict[str, str]:
+    """The tables in a data folder: CSV name (``x.csv``) to the file that holds it.
+
+    A table of over a million rows is written gzipped (``x.csv.gz``, see
+    :func:`analysis.output.write_frames`); the reports name it ``x.csv``.
+    """
+    if not data.is_dir():
+        return {}
+    files = {p.name: p.name for p in data.glob("*.csv.gz")}
+    files = {name[:-len(".gz")]: name for name in files}
+    files.update({p.name: p.name for p in data.glob("*.csv")})
+    return files
+
+
+def point_data_links(page: str, data: Path) -> str:
+    """`page` with each ``href="data/x.csv"`` pointed at the file `data` holds (x.csv or x.csv.gz)."""
+    files = data_files(data)
+    return _DATA_HREF.sub(lambda m: f'href="data/{files[m.group(1)]}"' if m.group(1) in files
+                          else m.group(0), page)
+
+
+def relink_reports(out: Path, data_dir: str = "data") -> list[Path]:
+    """Point the data links of the HTML reports in `out` at the files its data folder holds now.
+
+    Under ``make -j`` a report may be rendered before the data step has
+    written its tables, so the landing page's step, which runs last, checks
+    the links again. Returns the pages rewritten.
+    """
+    from .output import write_atomic
+
+    changed = []
+    for page in sorted(out.glob("*.html")):
+        if page.name == "index.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        new = point_data_links(text, out / data_dir)
+        if new != text:
+            write_atomic(page, new)
+            changed.append(page)
+    return changed
 
 
 def plain_text(markdown: str) -> str:
@@ -155,7 +198,8 @@ def render_index(executed: list[Path], out: Path, data_dir: str = "data") -> str
     from . import __version__
 
     data = out / data_dir
-    available = {p.name for p in data.glob("*.csv")} if data.is_dir() else set()
+    files = data_files(data)
+    available = set(files)
     stamp: dict = {}
     rows = []
     for path in sorted(executed):
@@ -164,7 +208,7 @@ def render_index(executed: list[Path], out: Path, data_dir: str = "data") -> str
         name = path.stem
         links = [_link(f"{name}.html", "HTML", (out / f"{name}.html").exists()),
                  _link(f"{name}.pdf", "PDF", (out / f"{name}.pdf").exists())]
-        csvs = [_link(f"{data_dir}/{c}", c) for c in csvs_named(nb, available)]
+        csvs = [_link(f"{data_dir}/{files[c]}", files[c]) for c in csvs_named(nb, available)]
         rows.append(
             f'<li class="report"><h2><a href="{html.escape(name)}.html">'
             f"{html.escape(report_title(nb))}</a></h2>"
@@ -173,7 +217,7 @@ def render_index(executed: list[Path], out: Path, data_dir: str = "data") -> str
             + (f'<br><span class="label">Data:</span> {", ".join(csvs)}' if csvs else "")
             + "</p></li>")
     corpus = stamp.get("corpus", "")
-    all_csvs = ", ".join(_link(f"{data_dir}/{c}", c) for c in sorted(available))
+    all_csvs = ", ".join(_link(f"{data_dir}/{files[c]}", files[c]) for c in sorted(available))
     meta = (f"Corpus <strong>{html.escape(corpus)}</strong>"
             + (f" ({int(stamp['corpus_files'])} documents)" if stamp.get("corpus_files") else "")
             + f" · built {html.escape(stamp.get('built', ''))}"
@@ -236,5 +280,6 @@ def write_index(executed_dir: Path, out: Path) -> Path:
     executed = sorted(p for p in executed_dir.glob("*.ipynb") if not p.name.endswith(".failed.ipynb")
                       and not p.name.startswith("."))
     target = out / "index.html"
+    relink_reports(out)
     write_atomic(target, render_index(executed, out))
     return target

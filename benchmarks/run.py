@@ -143,7 +143,8 @@ def scaling(sizes, semantic_sizes, stages, cache, seed, timeout, rows_out: Path,
                 row = {"documents": n, "words": words, "corpus_bytes": corpus_bytes, "stage": stage, **res,
                        "output_bytes": folder_bytes(out)}
                 row["output_ratio"] = round(row["output_bytes"] / corpus_bytes, 3)
-                pp = out / "paragraph_pairs.csv"
+                pp = next((out / n for n in ("paragraph_pairs.csv", "paragraph_pairs.csv.gz")
+                           if (out / n).is_file()), out / "paragraph_pairs.csv")
                 if stage.startswith("redundancy") and pp.is_file():
                     got = pd.read_csv(pp, usecols=["a_id", "b_id"])
                     row.update(recall(set(zip(got.a_id, got.b_id)), planted))

@@ -201,3 +201,28 @@ def test_a_report_table_shows_its_first_rows_and_says_how_many_there_are():
     small = table(frame.head(5), caption="Table 3").to_html()
     assert "Table 3</caption>" in small and "doc 0004" in small
     assert "doc 4999" in table(frame, max_rows=None).to_html()
+
+
+def test_links_to_a_gzipped_table_point_at_the_file_the_data_folder_holds(tmp_path):
+    from analysis.site import write_index
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "theme_matches.csv.gz").write_bytes(b"")   # over a million rows: written gzipped
+    (data / "theme_counts.csv").write_text("a\n", encoding="utf-8")
+    body = "<p><code>theme_matches.csv</code>, <code>theme_counts.csv</code>, <code>gone.csv</code></p>"
+    assert _finish_html(body, data) == (
+        '<p><a href="data/theme_matches.csv.gz"><code>theme_matches.csv</code></a>, '
+        '<a href="data/theme_counts.csv"><code>theme_counts.csv</code></a>, '
+        '<a href="data/gone.csv"><code>gone.csv</code></a></p>')
+    # A page rendered before the data step wrote its tables is pointed at them by the index step.
+    (tmp_path / "02-themes.html").write_text(_finish_html(body), encoding="utf-8")
+    executed = tmp_path / ".executed"
+    executed.mkdir()
+    nb = _nb(new_markdown_cell("# Themes\n\nSee `theme_matches.csv`."))
+    nbformat.write(nb, executed / "02-themes.ipynb")
+    write_index(executed, tmp_path)
+    page = (tmp_path / "02-themes.html").read_text(encoding="utf-8")
+    assert 'href="data/theme_matches.csv.gz"' in page and 'href="data/theme_matches.csv"' not in page
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<a href="data/theme_matches.csv.gz">theme_matches.csv.gz</a>' in index

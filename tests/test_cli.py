@@ -42,7 +42,7 @@ def test_all_runs_every_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "documents.csv").exists()
     printed = {line.rsplit("/", 1)[-1] for line in proc.stdout.split()}
-    assert printed == {p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".md", ".parquet")}
+    assert printed == {p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".gz", ".md", ".parquet")}
     assert "digest.md" in printed and "redundancy_findings.csv" in printed
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import output
-from analysis.output import write_csv, write_frames
+from analysis.output import staged_folder, write_csv, write_frames
 
 
 def _awkward() -> pd.DataFrame:
@@ -33,17 +33,52 @@ def test_fast_csv_reads_back_as_pandas_csv(tmp_path, monkeypatch):
     assert slow.loc[1, "text"] == "two\nlines" and slow.loc[0, "text"] == 'says "so", then'
 
 
-def test_large_tables_are_also_parquet(tmp_path, monkeypatch):
+def test_large_tables_are_gzipped_csv_and_parquet(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "GZIP_MIN_ROWS", 2)
     monkeypatch.setattr(output, "PARQUET_MIN_ROWS", 3)
     frame = _awkward()
-    written = write_frames({"big.csv": frame, "small.csv": frame.head(2)}, tmp_path)
-    assert sorted(p.name for p in written) == ["big.csv", "big.parquet", "small.csv"]
+    written = write_frames({"big.csv": frame, "mid.csv": frame.head(3), "small.csv": frame.head(2)},
+                           tmp_path)
+    assert sorted(p.name for p in written) == ["big.csv.gz", "big.parquet", "mid.csv.gz", "small.csv"]
     back = pd.read_parquet(tmp_path / "big.parquet")
     assert back["count"].tolist() == [1, 2, 3, 4]
     assert back["significant"].tolist() == [True, False, True, False]   # still booleans
     assert back["mixed"].iloc[:3].tolist() == ["1", "a", "2.5"] and pd.isna(back["mixed"].iloc[3])
+    # the gzipped CSV reads back as the plain one would
+    plain = tmp_path / "plain"
+    monkeypatch.setattr(output, "GZIP_MIN_ROWS", 10)
+    write_frames({"big.csv": frame}, plain)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "big.csv.gz"), pd.read_csv(plain / "big.csv"))
+    # the same table gives the same bytes (no time stamp in the gzip header)
+    first = (tmp_path / "big.csv.gz").read_bytes()
+    monkeypatch.setattr(output, "GZIP_MIN_ROWS", 2)
+    write_frames({"big.csv": frame}, tmp_path)
+    assert (tmp_path / "big.csv.gz").read_bytes() == first
     # no temporary files left behind
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "big.parquet", "small.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv.gz", "big.parquet", "mid.csv.gz", "plain",
+                                                          "small.csv"]
+
+
+def test_a_table_that_changes_form_leaves_no_stale_copy(tmp_path, monkeypatch):
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "notes.txt").write_text("kept")    # not only tables: tables are replaced one by one
+    frame = _awkward()
+    monkeypatch.setattr(output, "PARQUET_MIN_ROWS", 10)
+    monkeypatch.setattr(output, "GZIP_MIN_ROWS", 10)
+    with staged_folder(out) as tmp:
+        write_frames({"big.csv": frame}, tmp)
+    assert sorted(p.name for p in out.iterdir()) == ["big.csv", "notes.txt"]
+    monkeypatch.setattr(output, "GZIP_MIN_ROWS", 3)
+    monkeypatch.setattr(output, "PARQUET_MIN_ROWS", 3)
+    with staged_folder(out) as tmp:
+        write_frames({"big.csv": frame}, tmp)
+    assert sorted(p.name for p in out.iterdir()) == ["big.csv.gz", "big.parquet", "notes.txt"]
+    monkeypatch.setattr(output, "GZIP_MIN_ROWS", 10)
+    monkeypatch.setattr(output, "PARQUET_MIN_ROWS", 10)
+    with staged_folder(out) as tmp:
+        write_frames({"big.csv": frame}, tmp)
+    assert sorted(p.name for p in out.iterdir()) == ["big.csv", "notes.txt"]
 
 
 def test_floats_keep_six_significant_digits_and_whole_numbers_every_digit():
