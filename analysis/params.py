@@ -150,6 +150,9 @@ class TopicsParams(Section):
     scan_max_units: Int = Field(1000, ge=10, description="the k-scan fits a seeded sample of at "
                                 "most this many units (the chosen model uses them all)")
     n_seeds: Int = Field(5, ge=2, le=100, description="refits per k for the stability score")
+    n_jobs: Union[Annotated[StrictInt, at.Ge(1)], None] = Field(
+        None, description="processes for the k-scan's fits and the seed refits (null: every "
+        "core, at most 4, above scan_max_units units, else 1)")
     min_stability: Float = Field(0.7, ge=0, le=1, description="k-rule: least stable topic")
     min_diversity: Float = Field(0.75, ge=0, le=1, description="k-rule: top-term diversity")
     coherence_tolerance: Float = Field(0.05, ge=0, le=2, description="k-rule: NPMI distance "

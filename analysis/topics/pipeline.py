@@ -18,7 +18,8 @@ from . import scan as S
 from .frames import (aggregate_shares, doc_similarity, dominant_topics, representatives,
                      share_frame, topic_concentration, topic_map, topic_mass, topic_terms_frame)
 from .labels import auto_labels, topic_labels
-from .model import TopicModel, factorize, iterations
+from .model import TopicModel, iterations
+from .parallel import fit_processes, submit_fits
 from .settings import MIN_DOCS_FOR_MIRRORS, topic_settings
 from .units import choose_unit, topic_units
 from .vocab import Vocabulary
@@ -131,24 +132,32 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
                                    float(s["min_diversity"]))
 
     # ---- the model, and its seed replicates for stability
-    model = TopicModel.from_settings(s, k).fit(texts, counts=counts, vocabulary=vocab)
-    if model.n_topics_ != k:
-        res.warnings.append(f"k = {k} is more than the data supports; fitted {model.n_topics_} topics")
-    k = model.n_topics_
-    res.k, res.model = k, model
     # Above topics.scan_max_units units the refits use the k-scan's seeded sample (same
-    # vocabulary), so stability is measured across seeds and subsampling together.
+    # vocabulary), so stability is measured across seeds and subsampling together. They
+    # and the k + 1 refits start first: with several processes they run while the model fits.
     rows = S.scan_rows(len(texts), s)
     refit_texts = texts if rows is None else [texts[i] for i in rows]
     refit_counts = counts if rows is None else counts[rows]
     seeds = [s["seed"] + i for i in range(int(s["n_seeds"]))]
-    reps = [model.components_] + [
-        factorize(refit_counts, k, s["method"], seed, iterations(s))[2] for seed in seeds[1:]]
+    n_jobs = fit_processes(s, len(texts))
+
+    def refits(n_topics):
+        return submit_fits(refit_counts, [(n_topics, seed) for seed in seeds[1:]], s["method"],
+                           iterations(s), n_jobs)
+
+    started, next_started = refits(k), (refits(k + 1) if k + 1 in set(scan["k"]) else None)
+    model = TopicModel.from_settings(s, k).fit(texts, counts=counts, vocabulary=vocab)
+    if model.n_topics_ != k:
+        res.warnings.append(f"k = {k} is more than the data supports; fitted {model.n_topics_} topics")
+        started, next_started = refits(model.n_topics_), None
+    k = model.n_topics_
+    res.k, res.model = k, model
+    reps = [model.components_] + [f.result()[2] for f in started]
     per_topic, res.stability = D.topic_stability(reps)
     res.labels = labels = topic_labels(model, s["labels"])
     if k + 1 in set(scan["k"]):
         res.k_next = S.next_k_split(refit_texts, s, model, k + 1, counts=refit_counts,
-                                    vocabulary=vocab)
+                                    vocabulary=vocab, refits=next_started)
         res.k_next["parent_label"] = [labels[t - 1] for t in res.k_next["parent_topic"]]
 
     # ---- units, documents, sections

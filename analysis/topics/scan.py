@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .diagnostics import diversity, exclusivity, npmi_coherence, topic_stability
-from .model import TopicModel, factorize, iterations, normalize_rows
+from .model import TopicModel, iterations, normalize_rows
+from .parallel import fit_processes, submit_fits
 from .vocab import Vocabulary
 
 
@@ -80,24 +81,26 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
         ``coherence_min``, ``diversity``, ``exclusivity``, ``stability``
         (mean over seed pairs), ``stability_min`` (least stable topic),
         ``error`` (reconstruction error or perplexity of the first seed),
-        ``seconds`` (fitting time for all seeds).
+        ``seconds`` (wall time until every seed of that k was fitted; with
+        several processes (``topics.n_jobs``) the fits of several k overlap).
     """
     method = method or settings["method"]
+    n_jobs = fit_processes(settings, len(texts))
     texts = scan_sample(list(texts), settings)
     vocab = Vocabulary.from_settings(settings)
     counts = vocab.fit_transform(texts)
     uni = np.flatnonzero(~vocab.is_bigram_)
     top_n = int(settings["top_n"])
     seeds = [int(settings["seed"]) + i for i in range(int(settings["n_seeds"]))]
+    ks = k_range(settings, counts.shape[0], counts.shape[1])
+    fits = submit_fits(counts, [(k, seed) for k in ks for seed in seeds], method,
+                       iterations(settings, method), n_jobs)
     rows = []
-    for k in k_range(settings, counts.shape[0], counts.shape[1]):
+    for at, k in enumerate(ks):
         t0 = time.perf_counter()
-        runs, first = [], None
-        for seed in seeds:
-            est, W, H, tfidf = factorize(counts, k, method, seed, iterations(settings, method))
-            runs.append(np.asarray(H))
-            if first is None:
-                first = (est, H)
+        done = [f.result() for f in fits[at * len(seeds):(at + 1) * len(seeds)]]
+        runs = [np.asarray(H) for _, _, H, _ in done]
+        first = (done[0][0], done[0][2])
         seconds = time.perf_counter() - t0
         H = first[1]
         top_idx = [list(uni[np.argsort(-row[uni], kind="stable")[:top_n]]) for row in H]
@@ -220,7 +223,7 @@ NEXT_K_COLUMNS = ["k", "topic", "stability", "parent_topic", "parent_similarity"
 
 
 def next_k_split(texts, settings: dict, model: TopicModel, k: int, counts=None,
-                 vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+                 vocabulary: Vocabulary | None = None, refits: list | None = None) -> pd.DataFrame:
     """What a model with `k` topics (one more than chosen) does to the chosen topics.
 
     Fits `k` topics with every seed, as the k-scan does, scores each topic
@@ -240,6 +243,9 @@ def next_k_split(texts, settings: dict, model: TopicModel, k: int, counts=None,
         The number of topics to try.
     counts, vocabulary : optional
         The model's count matrix and vocabulary, to skip re-tokenising.
+    refits : list, optional
+        The `k`-topic fits of seeds 2 and up, already started on `counts` by
+        :func:`analysis.topics.parallel.submit_fits`; started here when omitted.
 
     Returns
     -------
@@ -257,9 +263,11 @@ def next_k_split(texts, settings: dict, model: TopicModel, k: int, counts=None,
     bigger = TopicModel.from_settings(settings, k).fit(texts, counts=counts, vocabulary=vocabulary)
     if bigger.n_topics_ != k:
         return pd.DataFrame(columns=NEXT_K_COLUMNS)
-    seeds = [int(settings["seed"]) + i for i in range(1, int(settings["n_seeds"]))]
-    runs = [bigger.components_] + [np.asarray(factorize(counts, k, settings["method"], seed,
-                                                        iterations(settings))[2]) for seed in seeds]
+    if refits is None:
+        seeds = [int(settings["seed"]) + i for i in range(1, int(settings["n_seeds"]))]
+        refits = submit_fits(counts, [(k, seed) for seed in seeds], settings["method"],
+                             iterations(settings))
+    runs = [bigger.components_] + [np.asarray(f.result()[2]) for f in refits]
     per_topic, _ = topic_stability(runs)
     sim = _cosine(bigger.components_, model.components_)
     parent, best = sim.argmax(axis=1), sim.max(axis=1)

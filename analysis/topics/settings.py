@@ -12,6 +12,7 @@ TOPIC_DEFAULTS: dict = {
     "k_max": 8,
     "scan_max_units": 1000,        # the k-scan fits a seeded sample of at most this many units
     "n_seeds": 5,                  # refits per k for the stability score (>= 5)
+    "n_jobs": None,                # processes for the independent fits (None: cores above scan_max_units)
     "min_stability": 0.7,          # k-rule: k qualifies when its least stable topic reaches this
     "min_diversity": 0.75,         # ...and its top-term diversity reaches this
     "coherence_tolerance": 0.05,   # ...and its coherence is this close to the best; largest k wins
