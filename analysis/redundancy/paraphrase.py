@@ -49,7 +49,7 @@ def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512,
 
     Up to `exact_max` rows the search is exact: each chunk of rows against all
     of them (never an n x n matrix). Above it, an approximate inverted-file
-    index (faiss ``IndexIVFFlat`` on inner products, :func:`_approximate_search`)
+    index (faiss ``IndexIVFScalarQuantizer`` on inner products, :func:`_approximate_search`)
     searches only the clusters nearest each row, so the cost grows about as
     n^1.5 instead of n^2.
 
@@ -129,25 +129,26 @@ def ann_probes(n: int, nlist: int) -> int:
 def _approximate_search(V: np.ndarray, kk: int, random_state: int):
     """Top-`kk` neighbours (self excluded) from a faiss inverted-file index.
 
-    The clustering is trained on one thread with a fixed seed, so the index,
-    and with it every row's neighbours, is the same on every run; each row's
-    search is independent of the others, so searching on several threads
-    does not change the answer.
+    The clustering is trained with a fixed seed, so the index, and with it
+    every row's neighbours, is the same on every run (faiss's k-means gives
+    the same centroids on one thread as on two: checked bit for bit on the
+    500-document corpus's 107k sentence vectors); each row's search is
+    independent of the others. The index stores the vectors as 16-bit floats,
+    which halves the memory each search reads and its time (at 107k
+    sentences: 34 s -> 15 s, and 99.99% of the same neighbours); the
+    neighbours found are then scored exactly, so no similarity carries the
+    rounding.
     """
     import faiss
 
     n, dim = V.shape
     nlist = max(1, min(int(4 * np.sqrt(n)), n // 39))
     quantizer = faiss.IndexFlatIP(dim)
-    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    ivf = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_fp16,
+                                        faiss.METRIC_INNER_PRODUCT)
     ivf.cp.seed = int(random_state)
     sample = np.random.default_rng(random_state).choice(n, size=min(n, 64 * nlist), replace=False)
-    threads = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    try:
-        ivf.train(V[np.sort(sample)])
-    finally:
-        faiss.omp_set_num_threads(threads)
+    ivf.train(V[np.sort(sample)])
     ivf.add(V)
     ivf.nprobe = ann_probes(n, nlist)
     sims = np.empty((n, kk + 1), dtype=np.float32)
@@ -155,6 +156,7 @@ def _approximate_search(V: np.ndarray, kk: int, random_state: int):
     for start in range(0, n, 100_000):           # bounded result buffers per call
         sims[start:start + 100_000], found[start:start + 100_000] = ivf.search(
             V[start:start + 100_000], kk + 1)
+    _rescore(V, found, sims)
     # Drop each row itself (or, when an identical row outranks it, the last neighbour).
     rows = np.arange(n)[:, None]
     is_self = found == rows
@@ -167,6 +169,21 @@ def _approximate_search(V: np.ndarray, kk: int, random_state: int):
     index[missing] = np.broadcast_to(rows, index.shape)[missing]
     sims[missing] = -1.0
     return index, sims
+
+
+def _rescore(V: np.ndarray, found: np.ndarray, sims: np.ndarray, block: int = 10_000) -> None:
+    """Exact inner products of each row with its `found` rows, best first, in place.
+
+    A missing neighbour (``-1``) scores ``-inf`` and stays last. Rows of
+    `block` at a time, so the gathered vectors stay small.
+    """
+    for lo in range(0, len(found), block):
+        f = found[lo:lo + block]
+        exact = np.einsum("rd,rkd->rk", V[lo:lo + block], V[np.maximum(f, 0)], optimize=False)
+        exact = np.where(f >= 0, np.minimum(exact, np.float32(1.0)), -np.inf).astype(np.float32)
+        order = np.argsort(-exact, axis=1, kind="stable")
+        found[lo:lo + block] = np.take_along_axis(f, order, axis=1)
+        sims[lo:lo + block] = np.take_along_axis(exact, order, axis=1)
 
 
 def _pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, block: int = 100_000):
