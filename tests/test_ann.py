@@ -32,8 +32,9 @@ def test_exact_below_the_threshold_is_brute_force():
 
 
 @pytest.mark.slow
-def test_approximate_search_recovers_planted_pairs_and_is_deterministic():
-    V, planted = _planted(30_000, 64, 300, seed=1)
+@pytest.mark.parametrize("dim", [64, 100])     # 100: padded to 112 for the 16-bit index
+def test_approximate_search_recovers_planted_pairs_and_is_deterministic(dim):
+    V, planted = _planted(30_000, dim, 300, seed=1)
     a = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3)
     b = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3)
     assert not a["exact"]

@@ -142,20 +142,29 @@ def _approximate_search(V: np.ndarray, kk: int, random_state: int):
     import faiss
 
     n, dim = V.shape
+    # faiss compares 16-bit codes with SIMD only when the width is a multiple of 16: at 100
+    # (the lexical LSA) it is 4x slower than 32-bit floats, at 112 1.6x faster. Zero columns
+    # change no inner product.
+    width = dim + (-dim) % 16
+
+    def padded(rows):
+        return rows if width == dim else np.pad(rows, ((0, 0), (0, width - dim)))
+
     nlist = max(1, min(int(4 * np.sqrt(n)), n // 39))
-    quantizer = faiss.IndexFlatIP(dim)
-    ivf = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_fp16,
+    quantizer = faiss.IndexFlatIP(width)
+    ivf = faiss.IndexIVFScalarQuantizer(quantizer, width, nlist, faiss.ScalarQuantizer.QT_fp16,
                                         faiss.METRIC_INNER_PRODUCT)
     ivf.cp.seed = int(random_state)
     sample = np.random.default_rng(random_state).choice(n, size=min(n, 64 * nlist), replace=False)
-    ivf.train(V[np.sort(sample)])
-    ivf.add(V)
+    ivf.train(padded(V[np.sort(sample)]))
+    for start in range(0, n, 100_000):           # padded copies a chunk at a time
+        ivf.add(padded(V[start:start + 100_000]))
     ivf.nprobe = ann_probes(n, nlist)
     sims = np.empty((n, kk + 1), dtype=np.float32)
     found = np.empty((n, kk + 1), dtype=np.int64)
     for start in range(0, n, 100_000):           # bounded result buffers per call
         sims[start:start + 100_000], found[start:start + 100_000] = ivf.search(
-            V[start:start + 100_000], kk + 1)
+            padded(V[start:start + 100_000]), kk + 1)
     _rescore(V, found, sims)
     # Drop each row itself (or, when an identical row outranks it, the last neighbour).
     rows = np.arange(n)[:, None]
