@@ -170,7 +170,7 @@ if result.ok:
                "the right panel is the stability cut."))
     display(table(result.k_scan[["k", "coherence", "coherence_min", "diversity", "exclusivity",
                                  "stability", "stability_min", "seconds"]],
-                  caption="Table 2. The k-scan (seconds: fitting time for all seeds)", digits=3))
+                  caption="Table 2. The k-scan (seconds: wall time to fit all seeds; on several processes the fits of several k overlap)", digits=3))
 
 # %%
 if result.ok and result.k_next is not None and not result.k_next.empty:
