@@ -23,13 +23,12 @@ _DATA_HREF = re.compile(r'href="data/([A-Za-z0-9_.-]+\.csv)(?:\.gz)?"')
 def data_files(data: Path) -> dict[str, str]:
     """The tables in a data folder: CSV name (``x.csv``) to the file that holds it.
 
-    A table of over a million rows is written gzipped (``x.csv.gz``, see
+    A table of more than 250,000 rows is written gzipped (``x.csv.gz``, see
     :func:`analysis.output.write_frames`); the reports name it ``x.csv``.
     """
     if not data.is_dir():
         return {}
-    files = {p.name: p.name for p in data.glob("*.csv.gz")}
-    files = {name[:-len(".gz")]: name for name in files}
+    files = {p.name[:-len(".gz")]: p.name for p in data.glob("*.csv.gz")}
     files.update({p.name: p.name for p in data.glob("*.csv")})
     return files
 
