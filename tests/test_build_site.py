@@ -208,7 +208,7 @@ def test_links_to_a_gzipped_table_point_at_the_file_the_data_folder_holds(tmp_pa
 
     data = tmp_path / "data"
     data.mkdir()
-    (data / "theme_matches.csv.gz").write_bytes(b"")   # over a million rows: written gzipped
+    (data / "theme_matches.csv.gz").write_bytes(b"")   # over 250,000 rows: written gzipped
     (data / "theme_counts.csv").write_text("a\n", encoding="utf-8")
     body = "<p><code>theme_matches.csv</code>, <code>theme_counts.csv</code>, <code>gone.csv</code></p>"
     assert _finish_html(body, data) == (
