@@ -67,12 +67,13 @@ def write_frames(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
             written.append(path)
             continue
         frame = round_floats(frame)
-        large = len(frame) > GZIP_MIN_ROWS and _parquet_available()
+        arrow = _parquet_available()
+        large = len(frame) > GZIP_MIN_ROWS and arrow
         if large:
             path = path.with_name(path.name + ".gz")
         _write_table(path, frame, lambda tmp: write_csv(frame, tmp, compress=large))
         written.append(path)
-        if len(frame) > PARQUET_MIN_ROWS and _parquet_available():
+        if len(frame) > PARQUET_MIN_ROWS and arrow:
             parquet = out / (Path(name).stem + ".parquet")
             _write_table(parquet, frame, lambda tmp: _write_parquet(frame, tmp))
             written.append(parquet)
@@ -236,7 +237,7 @@ def _write_csv_to(frame: pd.DataFrame, target) -> None:
     if len(frame) >= FAST_CSV_MIN_ROWS and _parquet_available():
         import pyarrow.csv as pcsv
 
-        pcsv.write_csv(_arrow_table(frame), target if not isinstance(target, Path) else str(target))
+        pcsv.write_csv(_arrow_table(frame), str(target) if isinstance(target, Path) else target)
     else:
         frame.to_csv(target, index=False, encoding="utf-8")
 

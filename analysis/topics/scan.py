@@ -100,13 +100,11 @@ def k_scan(texts, settings: dict, method: str | None = None) -> pd.DataFrame:
         t0 = time.perf_counter()
         done = [f.result() for f in fits[at * len(seeds):(at + 1) * len(seeds)]]
         runs = [np.asarray(H) for _, _, H, _ in done]
-        first = (done[0][0], done[0][2])
         seconds = time.perf_counter() - t0
-        H = first[1]
+        est, H = done[0][0], done[0][2]          # the first seed's model is the one scored
         top_idx = [list(uni[np.argsort(-row[uni], kind="stable")[:top_n]]) for row in H]
         coh = npmi_coherence(counts, top_idx)
         per, overall = topic_stability(runs)
-        est = first[0]
         err = (est.reconstruction_err_ if method == "nmf"
                else est.perplexity(counts))
         rows.append({
