@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from scipy import stats as sps
 
 from . import text as T
+from .arrays import unique_sorted
 from .corpus import Corpus
 
 KEYNESS_COLUMNS = ["doc_id", "kind", "item", "count", "count_rest", "size", "size_rest",
@@ -203,8 +204,8 @@ def _rate_ratio(rate, rate_rest):
         return np.where(rate_rest > 0, rate / np.where(rate_rest > 0, rate_rest, 1.0), np.nan)
 
 
-def _is_content(w: str) -> bool:
-    return w not in T.STOP_WORDS and any(ch.isalpha() for ch in w)
+def _is_content(w: str, stop: frozenset) -> bool:
+    return w not in stop and any(ch.isalpha() for ch in w)
 
 
 def word_matrix(corpus: Corpus) -> dict:
@@ -227,11 +228,12 @@ def word_matrix(corpus: Corpus) -> dict:
     sents = corpus.sentences
     doc_of = pd.Categorical(sents["doc_id"], categories=docs).codes.astype(np.int64)
     items, ids, sent = corpus.sentence_tokens      # tokenised once, with the sentence frame
-    content = np.fromiter((_is_content(w) for w in items), dtype=bool, count=len(items))
+    stop = T.stop_words()   # bound once: the module attribute costs a call per word
+    content = np.fromiter((_is_content(w, stop) for w in items), dtype=bool, count=len(items))
     tdoc = doc_of[sent]
     n_docs, V = len(docs), len(items)
     word_sizes = np.bincount(tdoc, minlength=n_docs).astype(float)
-    sent_has = np.bincount(doc_of[np.unique(sent)], minlength=n_docs) if len(sent) else np.zeros(n_docs)
+    sent_has = np.bincount(doc_of[unique_sorted(sent)], minlength=n_docs) if len(sent) else np.zeros(n_docs)
     bigram_sizes = word_sizes - sent_has
     m = content[ids]
     W = sp.csr_matrix((np.ones(int(m.sum())), (tdoc[m], ids[m])), shape=(n_docs, V))

@@ -54,6 +54,7 @@ import pandas as pd
 import yaml
 
 from . import text as T
+from .arrays import unique_sorted
 from .progress import progress
 from .corpus import Corpus
 from .errors import InputError
@@ -591,7 +592,7 @@ def find_matches(corpus: Corpus, themes: list[Theme], kwic_chars: int = 60) -> p
                     "themes: matching", len(batches))
     for (a, b), (found, word_starts) in zip(batches, bar):
         offsets = np.r_[0, np.cumsum(lengths[a:b])]               # unit starts in the batch
-        docs_here = np.unique(doc_codes[a:b])
+        docs_here = unique_sorted(doc_codes[a:b])
         doc_start = offsets[doc_first[docs_here] - a]
         doc_end = np.r_[doc_start[1:], offsets[-1]]
         doc_words[docs_here] = (np.searchsorted(word_starts, doc_end)
