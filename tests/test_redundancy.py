@@ -14,6 +14,7 @@ from analysis import load_corpus
 from analysis.config import load_params
 from analysis.corpus import Corpus, parse_document
 from analysis.embeddings import semantic_available
+from analysis.text import words
 from analysis.redundancy.formulaic import phrase_table
 from analysis.redundancy import (RedundancyDetector, calibrate_threshold, consensus, cross_validate,
                                  detect_redundancy, precision_recall, rates, redundancy_params,
@@ -685,3 +686,75 @@ def test_boilerplate_seeds_no_passage_but_a_passage_runs_through_it():
     everything = runs(None)
     assert set(got) < set(everything)
     assert (0, 4, 0, 0, 11) in everything              # boilerplate is a run when nothing is boilerplate
+
+
+def test_row_codes_group_exactly_the_equal_rows():
+    """Band keys: equal MinHash bands, and only they, share a code (as sorting the raw bytes did)."""
+    from analysis.redundancy.shingles import _row_codes
+
+    rng = np.random.default_rng(3)
+    band = rng.integers(0, 3, (500, 4)).astype(np.uint32)
+    band[:, 1] = np.where(band[:, 1] == 2, np.uint32(2**32 - 1), band[:, 1])   # the top of the range
+    code = _row_codes(band)
+    same_code = code[:, None] == code[None, :]
+    same_row = (band[:, None, :] == band[None, :, :]).all(axis=2)
+    assert np.array_equal(same_code, same_row)
+
+
+def test_strongest_matches_a_full_stable_sort():
+    """Partitioning picks the same rows as sorting every pair by kind, p_same and cosine."""
+    from analysis.redundancy.detector import _strongest
+
+    def by_sorting(kind, p_same, cos, cap):
+        order = np.lexsort((-cos, -np.round(p_same, 4), kind))
+        k = kind[order]
+        first = np.r_[0, np.flatnonzero(k[1:] != k[:-1]) + 1] if len(k) else np.zeros(0, np.int64)
+        rank = np.arange(len(k)) - np.repeat(first, np.diff(np.r_[first, len(k)]))
+        return np.sort(order[rank < cap])
+
+    rng = np.random.default_rng(1)
+    for trial in range(200):
+        n = int(rng.integers(0, 300))
+        kind = rng.integers(0, 4, n).astype(np.int8)
+        p_same = rng.choice([0.0, 0.5, 0.91234, 0.912341], n)        # ties, also after rounding
+        cos = rng.choice([0.1, 0.2], n) if trial % 2 else rng.random(n)
+        cap = int(rng.integers(1, 40))
+        assert np.array_equal(_strongest(kind, p_same, cos, cap), by_sorting(kind, p_same, cos, cap))
+    assert len(_strongest(np.zeros(5, np.int8), np.zeros(5), np.zeros(5), None)) == 5
+
+
+def test_phrase_members_are_the_sentences_listed():
+    c = _corpus(a="We must act in the heart of it. In the heart of it we stay.",
+                b="They live in the heart of it. Nothing else here.")
+    S = c.sentences.reset_index(drop=True)
+    table, members = phrase_table(S, min_n=4, min_docs=2, min_repeats=3, with_members=True)
+    assert len(table) >= 1
+    for row, ids in enumerate(table["sentence_ids"]):
+        rows = members.loc[members["phrase"] == row, "row"].to_numpy()
+        assert sorted(S["sentence_id"].to_numpy()[rows].tolist()) == sorted(ids.split(";"))
+    assert table.equals(phrase_table(S, min_n=4, min_docs=2, min_repeats=3))
+
+
+def test_paragraph_pairs_match_the_set_reference():
+    """The array path finds the near-copy paragraphs, scores and order of per-pair set arithmetic."""
+    from analysis.redundancy.verbatim import paragraph_pairs
+
+    base = ("Security sector reform needs local ownership and steady funding from partners "
+            "who stay for years and not for months.")
+    c = _corpus(a=base + "\n\nAn unrelated paragraph about rivers and bridges and trade.",
+                b=base.replace("steady", "reliable") + "\n\nAnother paragraph on elections.",
+                c="Short.\n\n" + base)
+    lsh = {"num_perm": 128, "threshold": 0.3, "max_bucket": 30}
+    P = c.paragraphs.reset_index(drop=True)
+    sets = [shingles(words(t), 3) for t in P["text"]]
+    want = sorted((i, j) for i in range(len(sets)) for j in range(i + 1, len(sets))
+                  if jaccard(sets[i], sets[j]) >= 0.35)
+    for use_lsh in (True, False):
+        got = paragraph_pairs(c, 3, 0.35, lsh, 1, use_lsh)
+        ids = P["paragraph_id"].tolist()
+        pairs = [(ids.index(a), ids.index(b)) for a, b in zip(got["a_id"], got["b_id"])]
+        assert pairs == want and len(want) == 3
+        for (i, j), lex, ovl in zip(pairs, got["lexical"], got["containment"]):
+            assert lex == pytest.approx(jaccard(sets[i], sets[j]))
+            assert ovl == pytest.approx(overlap(sets[i], sets[j]))
+        assert set(got["scope"]) == {"cross"}

@@ -72,7 +72,9 @@ def sentence_flags(S: pd.DataFrame, labels: np.ndarray, related_ai, related_bi,
     related = np.zeros(n, bool)
     related[np.asarray(related_ai, int)] = True
     related[np.asarray(related_bi, int)] = True
-    words = np.array([len(T.words(t)) for t in S["text"]], dtype=int)
+    # Corpus.sentences counts them already (the same tokeniser); count only when not given.
+    words = (S["words"].to_numpy(dtype=int) if "words" in S
+             else np.array([len(T.words(t)) for t in S["text"]], dtype=int))
     return pd.DataFrame({
         "sentence_id": S["sentence_id"], "doc_id": docs, "words": words,
         "point": labels, "point_size": sizes[labels] if n else labels,

@@ -236,7 +236,8 @@ def sentence_tokens(texts, tokens: tuple | None = None) -> dict:
     vocab, ids, sent = T.tokenize(texts) if tokens is None else tokens
     stems = pd.Series([x.rstrip("s") if len(x) > 4 else x for x in vocab], dtype=object)
     stem_code = pd.factorize(stems)[0] if len(stems) else np.zeros(0, np.int64)
-    content = np.array([x not in T.STOP_WORDS for x in vocab], dtype=bool)
+    stop = T.stop_words()   # bound once: the module attribute costs a call per word
+    content = np.array([x not in stop for x in vocab], dtype=bool)
     negation = np.array([x in _NEGATION for x in vocab], dtype=bool)
     use = content[ids] if len(ids) else np.zeros(0, bool)
     negated = np.zeros(n, bool)

@@ -32,6 +32,7 @@ DEFAULTS = {
     "pairs_max": 20_000,               # pairs of each kind listed (None: all); all are counted
     "phrases_max": 100_000,            # phrases written to phrases.csv, most widespread first (None: all)
     "lsa_components": 100,
+    "lsa_fit_max": 200_000,            # LSA fitted on a seeded sample of this many sentences (None: all)
     "control_dir": "tests/fixtures/redundancy/unrelated",   # unrelated documents (false positives)
     "benchmark_dir": "benchmarks/results",                  # timings from benchmarks/redundancy_scaling.py
 }

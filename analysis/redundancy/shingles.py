@@ -17,6 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .. import text as T
+from ..arrays import unique_sorted
 
 
 def shingles(words: list[str], k: int = 3) -> frozenset[str]:
@@ -320,14 +321,25 @@ def minhash_candidate_arrays(sets: list[frozenset], num_perm: int = 128, thresho
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     xs, ys = [], []
     for start, end in lsh.hashranges:
-        band = np.ascontiguousarray(sig[:, start:end])
-        keys = band.view(np.dtype((np.void, band.dtype.itemsize * (end - start)))).ravel()
-        x, y = _group_pairs(np.unique(keys, return_inverse=True)[1].ravel(), max_bucket)
+        x, y = _group_pairs(_row_codes(sig[:, start:end]), max_bucket)
         xs.append(x)
         ys.append(y)
     x, y = np.concatenate(xs), np.concatenate(ys)
-    key = np.unique(x * len(keep) + y)
+    key = unique_sorted(x * len(keep) + y)
     return keep[key // len(keep)], keep[key % len(keep)]
+
+
+def _row_codes(values: np.ndarray) -> np.ndarray:
+    """A code per row of a 2-D array of 32-bit values: equal rows, and only they, share a code.
+
+    One column at a time, ``code * 2**32 + value`` is factorised (a hash
+    table, exact: the code stays below the row count); sorting the rows as
+    raw bytes took 20 s of the 5,000-document run.
+    """
+    code = pd.factorize(values[:, 0].astype(np.int64))[0].astype(np.int64)
+    for c in range(1, values.shape[1]):
+        code = pd.factorize((code << 32) | values[:, c].astype(np.int64))[0].astype(np.int64)
+    return code
 
 
 def incidence(sets: list[frozenset]) -> sp.csr_matrix:
@@ -436,7 +448,7 @@ def verify_pair_arrays(sets: list[frozenset], i, j, threshold: float, X: sp.csr_
     """
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     n = max(len(sets), 1)
-    key = np.unique(np.minimum(i, j) * n + np.maximum(i, j))
+    key = unique_sorted(np.minimum(i, j) * n + np.maximum(i, j))
     i, j = key // n, key % n
     jac = pair_scores(sets, i, j, X)[0]
     keep = jac >= threshold

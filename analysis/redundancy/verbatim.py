@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .. import text as T
-from .shingles import (exact_pairs, minhash_candidate_arrays, minhash_candidates, overlap,
-                       pair_scores, set_sizes, text_shingles, verify_pair_arrays,
-                       verify_pairs, window_hashes)
+from ..arrays import unique_sorted
+from .shingles import (exact_pairs, minhash_candidate_arrays, pair_scores, set_sizes, shingle_sets,
+                       verify_pair_arrays, window_hashes)
 
 
 def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_lsh: bool = True,
@@ -68,14 +68,6 @@ def empty_passages():
                                  "b_start", "b_end", "text"])
 
 
-def _word_ids(words: list[list[str]]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Each document's words as ids into one corpus vocabulary, and the document of each word."""
-    lengths = np.array([len(w) for w in words], dtype=np.int64)
-    flat = [w for ws in words for w in ws]
-    ids = pd.factorize(pd.Series(flat, dtype=object))[0].astype(np.int64) if flat else np.zeros(0, np.int64)
-    return np.split(ids, np.cumsum(lengths)[:-1]) if len(words) else [], lengths
-
-
 def passages(corpus, min_words: int, max_docs: int | None = None) -> pd.DataFrame:
     """Longest word runs shared by two documents (or twice within one).
 
@@ -88,21 +80,22 @@ def passages(corpus, min_words: int, max_docs: int | None = None) -> pd.DataFram
     of the number of documents, and no Python loop runs per document pair.
     """
     docs = list(corpus.docs)
-    spans = [np.asarray(T.word_spans(d.text), dtype=np.int64).reshape(-1, 2) for d in docs]
-    words = [[d.text[a:b].lower() for a, b in sp_] for d, sp_ in zip(docs, spans)]
-    ids, lengths = _word_ids(words)
-    flat = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+    texts = [d.text for d in docs]
+    _, flat, doc = T.tokenize(texts, chunk=500)   # a regex pass per 500 documents, no loop per word
+    lengths = np.bincount(doc, minlength=len(docs)).astype(np.int64)
     runs = corpus_runs(flat, lengths, min_words, max_docs)
     if not len(runs["a"]):
         return empty_passages()
     first = np.r_[0, np.cumsum(lengths)[:-1]]
-    doc = np.repeat(np.arange(len(docs)), lengths)
-    span = np.concatenate(spans) if spans else np.zeros((0, 2), np.int64)
     a, b, n = runs["a"], runs["b"], runs["words"]
     da, db = doc[a], doc[b]
+    # Character spans, only in the documents a run touches (the same words, found again).
+    span = np.zeros((len(flat), 2), dtype=np.int64)
+    for x in unique_sorted(np.r_[da, db]).tolist():
+        span[first[x]:first[x] + lengths[x]] = np.asarray(T.word_spans(texts[x]),
+                                                          dtype=np.int64).reshape(-1, 2)
     names = np.array([d.doc_id for d in docs], dtype=object)
     a_start, a_end, b_start, b_end = span[a, 0], span[a + n - 1, 1], span[b, 0], span[b + n - 1, 1]
-    texts = [d.text for d in docs]
     frame = pd.DataFrame({
         "doc_a": names[da], "doc_b": names[db], "scope": np.where(da == db, "within", "cross"),
         "words": n, "a_start": a_start, "a_end": a_end, "b_start": b_start, "b_end": b_end,
@@ -150,7 +143,7 @@ def corpus_runs(ids: np.ndarray, lengths: np.ndarray, k: int, max_docs: int | No
     # Boilerplate: a window in more than max_docs documents.
     if max_docs is not None:
         n_docs = max(len(lengths), 1)
-        code_doc = np.unique(codes.astype(np.int64) * n_docs + doc[starts])
+        code_doc = unique_sorted(codes.astype(np.int64) * n_docs + doc[starts])
         spread = np.bincount(code_doc // n_docs, minlength=int(codes.max()) + 1)
         keep = spread[codes] <= max_docs
         starts, codes = starts[keep], codes[keep]
@@ -202,21 +195,37 @@ def corpus_runs(ids: np.ndarray, lengths: np.ndarray, k: int, max_docs: int | No
 
 
 def paragraph_pairs(corpus, k, threshold, lsh, seed, use_lsh) -> pd.DataFrame:
+    """Paragraph near-copies: pairs whose word `k`-shingle Jaccard reaches `threshold`.
+
+    Shingle sets come from one tokenisation of every paragraph
+    (:func:`shingle_sets`), candidates from MinHash-LSH (or, without it,
+    every pair through a sparse product), verified exactly.
+
+    Returns
+    -------
+    DataFrame
+        ``a_id``, ``b_id``, ``a_doc``, ``b_doc``, ``scope``, ``lexical``
+        (Jaccard), ``containment``, ``a_text``, ``b_text``; ordered by the
+        paragraphs' places.
+    """
     cols = ["a_id", "b_id", "a_doc", "b_doc", "scope", "lexical", "containment", "a_text", "b_text"]
     if corpus is None:
         return pd.DataFrame(columns=cols)
     P = corpus.paragraphs.reset_index(drop=True)
-    sets = text_shingles(P["text"], k)
+    texts = P["text"].tolist()
+    sets = shingle_sets(T.tokenize(texts), len(texts), k)
     if use_lsh:
-        found = verify_pairs(sets, minhash_candidates(sets, lsh["num_perm"], lsh["threshold"], seed,
-                                                   lsh.get("max_bucket")),
-                             threshold)
+        ci, cj = minhash_candidate_arrays(sets, lsh["num_perm"], lsh["threshold"], seed,
+                                          lsh.get("max_bucket"))
+        i, j, jac = verify_pair_arrays(sets, ci, cj, threshold)
     else:
         found = exact_pairs(sets, threshold)
-    rows = []
-    for (i, j), v in sorted(found.items()):
-        rows.append({"a_id": P.paragraph_id[i], "b_id": P.paragraph_id[j], "a_doc": P.doc_id[i],
-                     "b_doc": P.doc_id[j], "scope": "within" if P.doc_id[i] == P.doc_id[j] else "cross",
-                     "lexical": v, "containment": overlap(sets[i], sets[j]),
-                     "a_text": P.text[i], "b_text": P.text[j]})
-    return pd.DataFrame(rows, columns=cols)
+        ij = np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+        i, j = ij[:, 0], ij[:, 1]
+        jac = np.array([found[x] for x in map(tuple, ij.tolist())], dtype=float)
+    ovl = pair_scores(sets, i, j)[1]
+    pid, doc, text = (P[c].to_numpy(dtype=object) for c in ("paragraph_id", "doc_id", "text"))
+    return pd.DataFrame({
+        "a_id": pid[i], "b_id": pid[j], "a_doc": doc[i], "b_doc": doc[j],
+        "scope": np.where(doc[i] == doc[j], "within", "cross").astype(object),
+        "lexical": jac, "containment": ovl, "a_text": text[i], "b_text": text[j]}, columns=cols)
