@@ -137,6 +137,29 @@ def test_stop_word_breaks_bigrams():
     assert X[0, v.index_["rule law"]] == 0
 
 
+def test_vocabulary_hand_counts_and_transform():
+    v = Vocabulary(min_df=1, max_df=1.0, ngram_max=2, fold_plurals=True)
+    X = v.fit_transform(["Peace talks. Peace talks peace", "talks talks, peace"])
+    # unigrams and bigrams, counted by hand; "talks talks" is no bigram (a word with itself)
+    # and the full stop and the comma break pairs; no pair runs from one text into the next
+    want = {"peace": [3, 1], "talks": [2, 2], "peace talks": [2, 0], "talks peace": [1, 0]}
+    assert sorted(v.terms_) == sorted(want) and list(v.terms_) == sorted(v.terms_)
+    for term, counts in want.items():
+        assert X[:, v.index_[term]].toarray().ravel().tolist() == counts
+    # An unseen word between two known ones is no part of any term: it breaks the pair.
+    Y = v.transform(["peace ceasefire talks", "Peace-talks PEACE talks", ""])
+    assert Y.shape == (3, 4) and Y[2].nnz == 0
+    assert Y[0, v.index_["peace talks"]] == 0 and Y[0, v.index_["peace"]] == 1
+    assert Y[1, v.index_["peace talks"]] == 1 and Y[1, v.index_["peace"]] == 1
+
+
+def test_vocabulary_of_no_usable_words_is_empty():
+    v = Vocabulary(min_df=1, max_df=1.0)
+    X = v.fit_transform(["the and of", "it is"])
+    assert X.shape == (2, 0) and len(v.terms_) == 0
+    assert v.transform(["the peace"]).shape == (1, 0)
+
+
 # --------------------------------------------------------------------------- diagnostics
 
 def test_npmi_hand_values():

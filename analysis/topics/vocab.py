@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import chain
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from .. import text as T
+from ..arrays import unique_sorted
 
 # A word, or (as an empty group) one other non-space character.
 _TOKEN_RE = re.compile(f"({T.WORD_RE.pattern})|\\S")
+#: Tokens coded per block (bounds the strings alive at once).
+_BLOCK_TOKENS = 2_000_000
 
 
 def _singular(word: str) -> str | None:
@@ -65,62 +70,64 @@ class Vocabulary:
             return None
         return w
 
-    def _words(self, text: str) -> list[str | None]:
-        # One regex pass yields words and, as "", any other non-space character
-        # (punctuation between words breaks a phrase); each distinct token is
-        # normalised once.
-        memo = self.__dict__.setdefault("_memo", {})
-        out: list[str | None] = []
-        broken = False
-        for token in _TOKEN_RE.findall(text):
-            if not token:
-                broken = True
-                continue
-            if broken:
-                out.append(None)
-                broken = False
-            try:
-                out.append(memo[token])
-            except KeyError:
-                out.append(memo.setdefault(token, self._word(token)))
-        return out
+    def _tokens(self, texts, learn: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Every token of `texts` as a word id (-1: a stop word, a non-word or punctuation), and its text.
 
-    def _terms(self, seq: list[str | None]) -> list[str]:
-        fold = self.fold_map_
-        seq = [fold.get(w, w) if w else None for w in seq]
-        terms = [w for w in seq if w]
-        if self.ngram_max >= 2:
-            terms += [f"{a} {b}" for a, b in zip(seq, seq[1:]) if a and b and a != b]
-        return terms
+        One regex pass per text; the tokens are coded by factorising each block
+        of texts, and only distinct tokens are normalised in Python. With
+        `learn`, new words get ids; otherwise a word the vocabulary never saw
+        is -1 (it can be part of no known term, so it acts as a break).
+        """
+        ids, where = [], []
+        found: list[list[str]] = []
+        size, first = 0, 0
 
-    def _count(self, token_lists: list[list[str]], index: dict[str, int]) -> sp.csr_matrix:
-        indptr, indices, data = [0], [], []
-        for terms in token_lists:
-            counts: dict[int, int] = {}
-            for t in terms:
-                j = index.get(t)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            indices.extend(counts.keys())
-            data.extend(counts.values())
-            indptr.append(len(indices))
-        m = sp.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                           np.asarray(indptr, dtype=np.int64)), shape=(len(token_lists), len(index)))
-        m.sort_indices()
-        return m
+        def flush(first):
+            lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+            codes, uniques = pd.factorize(pd.Series(list(chain.from_iterable(found)), dtype=object))
+            word = np.full(len(uniques), -1, dtype=np.int64)
+            for u, token in enumerate(uniques):
+                w = self._word(token) if token else None
+                if w is not None:
+                    word[u] = (self._word_id_.setdefault(w, len(self._word_id_)) if learn
+                               else self._word_id_.get(w, -1))
+            ids.append(word[codes])
+            where.append(np.repeat(np.arange(first, first + len(found)), lengths))
+
+        for t in texts:
+            found.append(_TOKEN_RE.findall(t))
+            size += len(found[-1])
+            if size >= _BLOCK_TOKENS:
+                flush(first)
+                first, size, found = first + len(found), 0, []
+        if found:
+            flush(first)
+        empty = np.zeros(0, np.int64)
+        return (np.concatenate(ids) if ids else empty), (np.concatenate(where) if where else empty)
+
+    def _term_ids(self, wid: np.ndarray, text: np.ndarray):
+        """Unigram rows/words and bigram rows/word pairs of folded word ids `wid` (see :meth:`_terms`)."""
+        f = self._fold_[wid.clip(0)]
+        f[wid < 0] = -1
+        uni = f >= 0
+        a, b = f[:-1], f[1:]
+        bi = (a >= 0) & (b >= 0) & (a != b) & (text[:-1] == text[1:])
+        if self.ngram_max < 2:
+            bi[:] = False
+        return text[uni], f[uni], text[:-1][bi], a[bi], b[bi]
 
     def fit_transform(self, texts) -> sp.csr_matrix:
         """Learn the vocabulary from `texts`; return the sparse unit x term count matrix."""
-        self._stop = frozenset(T.STOP_WORDS) | {str(w).lower() for w in self.stop_words}
-        self._memo: dict[str, str | None] = {}
-        seqs = [self._words(t) for t in texts]
+        texts = list(texts)
+        self._stop = frozenset(T.stop_words()) | {str(w).lower() for w in self.stop_words}
+        self._word_id_: dict[str, int] = {}
+        wid, text = self._tokens(texts, learn=True)
+        words = np.array(list(self._word_id_), dtype=object)
         self.fold_map_ = {}
+        self._fold_ = np.arange(len(words) + 1)     # the extra entry absorbs the -1 of non-words
         if self.fold_plurals:
-            freq: dict[str, int] = {}
-            for seq in seqs:
-                for w in seq:
-                    if w:
-                        freq[w] = freq.get(w, 0) + 1
+            count = np.bincount(wid[wid >= 0], minlength=len(words))
+            freq = dict(zip(words.tolist(), count.tolist()))
             for w in sorted(freq):
                 sing = _singular(w)
                 if sing and sing in freq:
@@ -129,17 +136,32 @@ class Vocabulary:
                         self.fold_map_[sing] = w
                     else:
                         self.fold_map_[w] = sing
-        token_lists = [self._terms(s) for s in seqs]
-        all_terms = sorted({t for tl in token_lists for t in tl})
-        full = self._count(token_lists, {t: i for i, t in enumerate(all_terms)})
+            for w, to in self.fold_map_.items():
+                self._fold_[self._word_id_[w]] = self._word_id_[to]
+        u_row, u_word, b_row, b_a, b_b = self._term_ids(wid, text)
+        n_words = len(words) + 1
+        pair = b_a * n_words + b_b
+        pair_codes, pair_first = np.unique(pair, return_index=True)   # sorted: searchsorted below
+        strings = np.concatenate([words[unique_sorted(u_word)],
+                                  words[b_a[pair_first]] + " " + words[b_b[pair_first]]])
+        all_terms = np.sort(strings.astype(str)).astype(object)   # a unigram holds no space: no clash
+        col = pd.Index(all_terms)
+        uni_col = np.full(n_words, -1, dtype=np.int64)
+        used = unique_sorted(u_word)
+        uni_col[used] = col.get_indexer(words[used])
+        bi_col = col.get_indexer(words[b_a[pair_first]] + " " + words[b_b[pair_first]])
+        rows = np.r_[u_row, b_row]
+        cols = np.r_[uni_col[u_word], bi_col[np.searchsorted(pair_codes, pair)]]
+        full = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(all_terms)))
+        full.sum_duplicates()
         n = full.shape[0]
-        df = np.asarray((full > 0).sum(axis=0)).ravel()
+        df = np.diff(full.tocsc().indptr)
         lo = max(1, int(self.min_df))
         hi = math.floor(self.max_df * n) if n >= 10 else n
         keep = (df >= lo) & (df <= max(hi, lo))
         if not keep.any():  # tiny corpus: relax the rules rather than fail
             keep = df >= 1
-        terms = np.asarray(all_terms, dtype=object)
+        terms = all_terms
         over = np.flatnonzero((df > max(hi, lo)) & np.array([" " not in t for t in terms], bool))
         #: words dropped by the max_df ceiling, most widespread first
         self.boilerplate_ = [str(terms[j]) for j in over[np.argsort(-df[over], kind="stable")]]
@@ -147,9 +169,28 @@ class Vocabulary:
         self.index_ = {t: i for i, t in enumerate(self.terms_)}
         self.is_bigram_ = np.array([" " in t for t in self.terms_], dtype=bool)
         self.df_ = df[keep]
+        # Word ids -> kept columns, for transform.
+        kept_col = np.full(len(all_terms) + 1, -1, dtype=np.int64)   # the last entry: no term (-1)
+        kept_col[np.flatnonzero(keep)] = np.arange(int(keep.sum()))
+        self._uni_col_ = kept_col[uni_col]
+        pair_keep = kept_col[bi_col] >= 0
+        self._pair_codes_, self._pair_cols_ = pair_codes[pair_keep], kept_col[bi_col[pair_keep]]
         return full[:, np.flatnonzero(keep)].tocsr()
 
     def transform(self, texts) -> sp.csr_matrix:
         """Count the learned terms in new texts."""
-        return self._count([self._terms(self._words(t)) for t in texts], self.index_)
-
+        texts = list(texts)
+        wid, text = self._tokens(texts, learn=False)
+        u_row, u_word, b_row, b_a, b_b = self._term_ids(wid, text)
+        n_words = len(self._word_id_) + 1
+        pair = b_a * n_words + b_b
+        at = np.minimum(np.searchsorted(self._pair_codes_, pair), max(len(self._pair_codes_) - 1, 0))
+        b_col = (np.where(self._pair_codes_[at] == pair, self._pair_cols_[at], -1)
+                 if len(self._pair_codes_) else np.full(len(pair), -1))
+        u_col = self._uni_col_[u_word]
+        rows, cols = np.r_[u_row, b_row], np.r_[u_col, b_col]
+        ok = cols >= 0
+        m = sp.csr_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])),
+                          shape=(len(texts), len(self.terms_)))
+        m.sum_duplicates()
+        return m
