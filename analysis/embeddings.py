@@ -187,6 +187,9 @@ class Embedder:
         Cache root; defaults to ``CACHE_DIR/embeddings``.
     lsa_components : int
         Dimensions of the lexical backend.
+    lsa_fit_max : int, optional
+        Texts the lexical backend's SVD is fitted on (a seeded sample above
+        this; every text is then projected). None: all.
     random_state : int
 
     Attributes
@@ -201,13 +204,15 @@ class Embedder:
     """
 
     def __init__(self, backend: str = "auto", batch_size: int = 64, cache: bool = True,
-                 cache_dir: Path | None = None, lsa_components: int = 100, random_state: int = 42):
+                 cache_dir: Path | None = None, lsa_components: int = 100, random_state: int = 42,
+                 lsa_fit_max: int | None = None):
         self.backend = backend
         self.batch_size = batch_size
         self.cache = cache
         self.cache_dir = cache_dir
         self.lsa_components = lsa_components
         self.random_state = random_state
+        self.lsa_fit_max = lsa_fit_max
 
     def encode(self, texts) -> np.ndarray:
         """Unit-length vectors for `texts`, one row per text (float32).
@@ -227,7 +232,7 @@ class Embedder:
             vectors = self._encode_semantic(texts)
         else:
             self.model_ = LEXICAL_MODEL
-            vectors = lexical_vectors(texts, self.lsa_components, self.random_state)
+            vectors = lexical_vectors(texts, self.lsa_components, self.random_state, self.lsa_fit_max)
             self.stats_ = {"texts": len(texts), "cache_hits": 0, "encoded": len(texts),
                            "load_seconds": 0.0}
         self.stats_["seconds"] = time.perf_counter() - t0
@@ -261,7 +266,8 @@ class Embedder:
         return out
 
 
-def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int = 42) -> np.ndarray:
+def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int = 42,
+                    fit_max: int | None = None) -> np.ndarray:
     """TF-IDF + truncated SVD (LSA) vectors of unit length.
 
     Uses :func:`analysis.text.words` as the tokeniser, English stop words
@@ -273,6 +279,10 @@ def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int
     texts : list of str
     n_components : int
     random_state : int
+    fit_max : int, optional
+        Above this many texts the SVD is fitted on a seeded sample of this
+        many (the TF-IDF weights still come from every text), and every text
+        is projected onto its components. None: fitted on all.
 
     Returns
     -------
@@ -296,7 +306,12 @@ def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int
     if k < 2:
         Z = X.toarray()
     else:
-        Z = TruncatedSVD(n_components=k, random_state=random_state).fit_transform(X)
+        svd = TruncatedSVD(n_components=k, random_state=random_state)
+        if fit_max is None or X.shape[0] <= fit_max:
+            Z = svd.fit_transform(X)
+        else:   # the randomized SVD's cost grows with the rows; a sample finds the same directions
+            rows = np.sort(np.random.default_rng(random_state).choice(X.shape[0], fit_max, replace=False))
+            Z = svd.fit(X[rows]).transform(X)
     return normalize(Z).astype(np.float32)
 
 

@@ -272,6 +272,9 @@ class RedundancyParams(Section):
         100_000, description="phrases written to phrases.csv, in most documents first (null "
         "writes every phrase; every phrase still flags its sentences)")
     lsa_components: Int = Field(100, ge=2, le=10_000, description="LSA dimensions (lexical)")
+    lsa_fit_max: Union[Annotated[StrictInt, at.Ge(1000)], None] = Field(
+        200_000, description="sentences the lexical LSA is fitted on, a seeded sample above this "
+        "(every sentence is then projected); null fits on all")
     control_dir: StrictStr = Field("tests/fixtures/redundancy/unrelated",
                                    description="unrelated documents (false positives)")
     benchmark_dir: StrictStr = Field("benchmarks/results", description="benchmark timings")
