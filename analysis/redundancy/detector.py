@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..progress import progress
 from . import clusters as C
 from .formulaic import phrase_table
-from .paraphrase import SamePointVerifier, neighbours, pair_features, sentence_tokens
+from .paraphrase import SamePointVerifier, neighbours, pair_features, pair_overlap, sentence_tokens
 from .settings import DEFAULTS, KINDS, PAIR_COLUMNS, SAME_POINT_KINDS, merge, redundancy_params
 from .shingles import _group_pairs, shingle_sets
 from .verbatim import empty_passages, is_near_copy, near_copy_pairs, paragraph_pairs, passages
@@ -240,10 +240,11 @@ class RedundancyDetector:
         for lo in progress(range(0, m, VERIFY_BLOCK), f"verifying {m:,} candidate pairs",
                            unit="M pairs"):
             b = slice(lo, lo + VERIFY_BLOCK)
-            X = pair_features(i[b], j[b], V, nb, tokens, sets, shingle_matrix=X_sh)
+            shared = pair_overlap(X_sh, i[b], j[b])      # counted once for both uses
+            X = pair_features(i[b], j[b], V, nb, tokens, sets, shingle_overlap=shared)
             p_same[b], cos[b] = self._verify(X), X["cosine"].to_numpy()
             jac[b], ovl[b], near[b] = is_near_copy(sets, i[b], j[b], self.near_copy,
-                                                   self.near_copy_containment, X_sh)
+                                                   self.near_copy_containment, overlap=shared)
         del X_sh, sets, tokens
         same = near | (p_same >= self._verifier_threshold())
         related = ~same & (cos >= self.threshold_)

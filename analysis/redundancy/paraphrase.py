@@ -195,7 +195,7 @@ def _rescore(V: np.ndarray, found: np.ndarray, sims: np.ndarray, block: int = 10
         sims[lo:lo + block] = np.take_along_axis(exact, order, axis=1)
 
 
-def _pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, block: int = 100_000):
+def pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, block: int = 100_000):
     """Intersection and the two set sizes for row pairs of a binary incidence matrix.
 
     In blocks of `block` pairs, so memory stays bounded however many pairs there are.
@@ -268,7 +268,8 @@ def _regex_matrix(pattern: re.Pattern, texts: list, norm) -> sp.csr_matrix:
 
 
 def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
-                  shingle_matrix: sp.csr_matrix | None = None) -> pd.DataFrame:
+                  shingle_matrix: sp.csr_matrix | None = None, shingle_overlap: tuple | None = None
+                  ) -> pd.DataFrame:
     """Verifier features of the sentence pairs ``(i[m], j[m])``.
 
     Parameters
@@ -285,6 +286,9 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
         Word shingles per sentence.
     shingle_matrix : sparse matrix, optional
         ``incidence(shingle_sets)``, when already built.
+    shingle_overlap : tuple of ndarray, optional
+        ``(shared, size_i, size_j)`` shingle counts of the pairs, when already
+        counted (:func:`pair_overlap`).
 
     Returns
     -------
@@ -310,16 +314,18 @@ def pair_features(i, j, vectors, nb: dict, tokens: dict, shingle_sets: list,
 
     r1, r2 = (rank(i, j), rank(j, i)) if k else (np.ones(len(i)), np.ones(len(i)))
     C = as_matrix(tokens["content"])
-    inter, na, nb_ = _pair_overlap(C, i, j)
+    inter, na, nb_ = pair_overlap(C, i, j)
     union = na + nb_ - inter
     extra_a = np.where(na > 0, (na - inter) / np.maximum(na, 1), 0.0)
     extra_b = np.where(nb_ > 0, (nb_ - inter) / np.maximum(nb_, 1), 0.0)
-    S = as_matrix(shingle_sets) if shingle_matrix is None else shingle_matrix
-    sint, sa, sb = _pair_overlap(S, i, j)
+    if shingle_overlap is None:
+        S = as_matrix(shingle_sets) if shingle_matrix is None else shingle_matrix
+        shingle_overlap = pair_overlap(S, i, j)
+    sint, sa, sb = shingle_overlap
     N = as_matrix(tokens["numbers"])
-    nint, n1, n2 = _pair_overlap(N, i, j)
+    nint, n1, n2 = pair_overlap(N, i, j)
     E = as_matrix(tokens["entities"])
-    eint, e1, e2 = _pair_overlap(E, i, j)
+    eint, e1, e2 = pair_overlap(E, i, j)
     eun = e1 + e2 - eint
     L = tokens["lengths"]
     return pd.DataFrame({

@@ -49,15 +49,22 @@ def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_ls
     return ij[:, 0], ij[:, 1], np.array([found[k] for k in map(tuple, ij.tolist())], dtype=float)
 
 
-def is_near_copy(sets, i, j, near_copy: float, containment: float, X=None
+def is_near_copy(sets, i, j, near_copy: float, containment: float, X=None, overlap=None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Jaccard, containment (share of the shorter side) and the near-copy flag of pairs ``(i, j)``.
 
     Containment is only trusted when both sides have at least 3 shingles;
     otherwise it falls back to the Jaccard. `X` is ``incidence(sets)`` when
-    already built.
+    already built; `overlap` the pairs' ``(shared, size_i, size_j)`` shingle
+    counts when already counted.
     """
-    jac, ovl = pair_scores(sets, i, j, X)
+    if overlap is None:
+        jac, ovl = pair_scores(sets, i, j, X)
+    else:
+        inter, size_i, size_j = (np.asarray(x, dtype=float) for x in overlap)
+        union, small = size_i + size_j - inter, np.minimum(size_i, size_j)
+        jac = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
+        ovl = np.where(small > 0, inter / np.where(small > 0, small, 1), 0.0)
     sizes = set_sizes(sets)
     if len(jac):
         ovl = np.where(np.minimum(sizes[np.asarray(i)], sizes[np.asarray(j)]) >= 3, ovl, jac)
