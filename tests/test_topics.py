@@ -153,6 +153,19 @@ def test_vocabulary_hand_counts_and_transform():
     assert Y[1, v.index_["peace talks"]] == 1 and Y[1, v.index_["peace"]] == 1
 
 
+def test_vocabulary_counts_the_same_in_small_blocks(monkeypatch):
+    """Texts are tokenised in blocks of about _BLOCK_TOKENS tokens; the block size changes nothing."""
+    from analysis.topics import vocab as vocab_module
+
+    texts, _ = planted_paragraphs()
+    whole = Vocabulary(min_df=2, max_df=0.9).fit_transform(texts)
+    monkeypatch.setattr(vocab_module, "_BLOCK_TOKENS", 7)
+    v = Vocabulary(min_df=2, max_df=0.9)
+    blocks = v.fit_transform(texts)
+    assert whole.shape == blocks.shape and (whole != blocks).nnz == 0
+    assert (v.transform(texts) != blocks).nnz == 0
+
+
 def test_vocabulary_of_no_usable_words_is_empty():
     v = Vocabulary(min_df=1, max_df=1.0)
     X = v.fit_transform(["the and of", "it is"])
