@@ -507,15 +507,18 @@ def test_fits_on_several_processes_give_the_same_topics_as_on_one():
     from analysis.topics.parallel import fit_processes
 
     corpus = planted_corpus(8)
-    base = {"seed": 3, "topics": {**FAST["topics"], "unit": "paragraph", "scan_max_units": 60}}
-    one = analyse_topics(corpus, {**base, "topics": {**base["topics"], "n_jobs": 1}})
-    two = analyse_topics(corpus, {**base, "topics": {**base["topics"], "n_jobs": 2}})
-    assert len(one.units) > 60        # above the cap: the refits use the sample
-    pd.testing.assert_frame_equal(one.k_scan.drop(columns="seconds"), two.k_scan.drop(columns="seconds"))
-    assert one.k == two.k and one.stability == two.stability
-    np.testing.assert_array_equal(one.model.components_, two.model.components_)
-    pd.testing.assert_frame_equal(one.k_next, two.k_next)
-    pd.testing.assert_frame_equal(one.topic_diagnostics, two.topic_diagnostics)
+    # Sections as units: paragraphs are placed by the model too, counted in a thread with two.
+    for unit, cap in (("paragraph", 60), ("section", 10)):
+        base = {"seed": 3, "topics": {**FAST["topics"], "unit": unit, "scan_max_units": cap}}
+        one = analyse_topics(corpus, {**base, "topics": {**base["topics"], "n_jobs": 1}})
+        two = analyse_topics(corpus, {**base, "topics": {**base["topics"], "n_jobs": 2}})
+        assert len(one.units) > cap        # above the cap: the refits use the sample
+        pd.testing.assert_frame_equal(one.k_scan.drop(columns="seconds"), two.k_scan.drop(columns="seconds"))
+        assert one.k == two.k and one.stability == two.stability
+        np.testing.assert_array_equal(one.model.components_, two.model.components_)
+        pd.testing.assert_frame_equal(one.k_next, two.k_next)
+        for frame in ("topic_diagnostics", "representatives", "section_topics", "doc_topics"):
+            pd.testing.assert_frame_equal(getattr(one, frame), getattr(two, frame))
     # null: one process for a corpus under the cap, every core (at most 4) above it
     assert fit_processes({"n_jobs": None, "scan_max_units": 60}, 60) == 1
     assert fit_processes({"n_jobs": None, "scan_max_units": 60}, 61) == min(__import__("os").cpu_count(), 4)

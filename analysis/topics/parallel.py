@@ -45,8 +45,8 @@ def fit_processes(settings: dict, n_units: int) -> int:
     return max(1, int(n_jobs))
 
 
-class _Done:
-    """A computed result with the interface of a future."""
+class Deferred:
+    """``fn(*args)``, computed when its ``result()`` is asked for: the interface of a future."""
 
     def __init__(self, fn, args):
         self._fn, self._args = fn, args
@@ -78,7 +78,7 @@ def submit_fits(counts, jobs, method: str, max_iter: int, n_jobs: int = 1) -> li
         Objects with ``result()`` giving ``factorize``'s ``(estimator, W, H, tfidf)``.
     """
     if n_jobs <= 1 or len(jobs) <= 1:
-        return [_Done(factorize, (counts, k, method, seed, max_iter)) for k, seed in jobs]
+        return [Deferred(factorize, (counts, k, method, seed, max_iter)) for k, seed in jobs]
     from joblib.externals.loky import get_reusable_executor
 
     pool = get_reusable_executor(max_workers=min(n_jobs, len(jobs)), env=_ONE_THREAD)

@@ -19,7 +19,7 @@ from .frames import (aggregate_shares, doc_similarity, dominant_topics, represen
                      share_frame, topic_concentration, topic_map, topic_mass, topic_terms_frame)
 from .labels import auto_labels, topic_labels
 from .model import TopicModel, iterations
-from .parallel import fit_processes, submit_fits
+from .parallel import Deferred, fit_processes, submit_fits
 from .settings import MIN_DOCS_FOR_MIRRORS, topic_settings
 from .units import choose_unit, topic_units
 from .vocab import Vocabulary
@@ -120,6 +120,10 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
         return res
 
     # ---- choose k
+    # Paragraphs (and sections) to place with the finished model, counted now: on a large
+    # corpus in a thread, while this process would otherwise wait for the k-scan's workers.
+    n_jobs = fit_processes(s, len(texts))
+    placement = _start(_placement_counts, (corpus, chosen_unit, units, vocab), thread=n_jobs > 1)
     scan = k_scan if k_scan is not None else (scan_function or S.k_scan)(texts, s)
     res.k_scan = scan
     if s.get("n_topics") is not None:
@@ -139,7 +143,6 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     refit_texts = texts if rows is None else [texts[i] for i in rows]
     refit_counts = counts if rows is None else counts[rows]
     seeds = [s["seed"] + i for i in range(int(s["n_seeds"]))]
-    n_jobs = fit_processes(s, len(texts))
 
     def refits(n_topics):
         return submit_fits(refit_counts, [(n_topics, seed) for seed in seeds[1:]], s["method"],
@@ -167,7 +170,8 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     doc_sh, doc_keys = aggregate_shares(shares, lengths, units["doc_id"].tolist())
     res.doc_topics = _with_doc_labels(share_frame(doc_sh, pd.DataFrame({"doc_id": doc_keys}), labels),
                                       names)
-    res.section_topics = _with_doc_labels(_section_topics(corpus, res, shares, lengths), names)
+    para_units, ref, sections = placement.result()
+    res.section_topics = _with_doc_labels(_section_topics(res, shares, lengths, sections), names)
     res.leading_topics = dominant_topics(res.doc_topics)
     has_words = pd.Series(lengths > 0).groupby(units["doc_id"].to_numpy()).any()
     empty = [d for d in doc_keys if not has_words[d]]
@@ -176,12 +180,10 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
                             f"shares: {', '.join(names.get(d, d) for d in empty[:5])}")
 
     # ---- per topic: diagnostics, where its text lies, representative paragraphs
-    para_units = units if chosen_unit == "paragraph" else topic_units(corpus, "paragraph")
     para_units = _with_doc_labels(para_units, names)
     if chosen_unit == "paragraph":
         ref, para_shares, fit = counts, shares, model.fit_quality()
     else:
-        ref = vocab.transform(para_units["text"].tolist())      # tokenised once for all three
         para_shares, fit = model.transform_with_quality(counts=ref)
     res.representatives = representatives(para_shares, fit, para_units, labels, int(s["representative_n"]),
                                           float(s["representative_min_share"]))
@@ -196,8 +198,43 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     return res
 
 
-def _section_topics(corpus, res: TopicResult, shares, lengths) -> pd.DataFrame:
-    """Section shares: aggregated from units, or placed by the model when documents are the units."""
+def _start(fn, args, thread: bool):
+    """``fn(*args)`` as a future: started in a thread when `thread`, else computed when asked for."""
+    if not thread:
+        return Deferred(fn, args)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)                # the task runs on; nothing else is queued
+    return future
+
+
+def _placement_counts(corpus, chosen_unit: str, units: pd.DataFrame, vocab: Vocabulary):
+    """The paragraph units and their term counts, and (documents as units) the sections and theirs.
+
+    Returns
+    -------
+    (DataFrame, sparse matrix or None, (DataFrame, sparse matrix) or None)
+        Paragraph counts are None when paragraphs are the units (the model's own).
+    """
+    if chosen_unit == "paragraph":
+        para_units, ref = units, None
+    else:
+        para_units = topic_units(corpus, "paragraph")
+        ref = vocab.transform(para_units["text"].tolist())       # tokenised once for all three
+    sections = None
+    if chosen_unit == "document":
+        secs = topic_units(corpus, "section")
+        sections = (secs, vocab.transform(secs["text"].tolist()))
+    return para_units, ref, sections
+
+
+def _section_topics(res: TopicResult, shares, lengths, sections) -> pd.DataFrame:
+    """Section shares: aggregated from units, or placed by the model when documents are the units.
+
+    `sections` is ``(section units, their term counts)`` when documents are the units.
+    """
     units, labels = res.units, res.labels
     if res.unit != "document":
         sec_keys = list(zip(units["doc_id"], units["section"]))
@@ -206,8 +243,8 @@ def _section_topics(corpus, res: TopicResult, shares, lengths) -> pd.DataFrame:
         ids = pd.DataFrame({"doc_id": [a for a, _ in keys], "section": [b for _, b in keys],
                             "heading": [heads[kk] for kk in keys]})
         return share_frame(sec_sh, ids, labels)
-    secs = topic_units(corpus, "section")
-    sec_sh = res.model.transform(secs["text"])
+    secs, sec_counts = sections
+    sec_sh = res.model.transform(counts=sec_counts)
     ok = ~np.isnan(sec_sh).any(axis=1)
     return share_frame(sec_sh[ok], secs.loc[ok, ["doc_id", "section", "heading"]]
                        .reset_index(drop=True), labels)
