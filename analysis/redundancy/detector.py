@@ -28,9 +28,9 @@ from ..errors import InputError
 from ..progress import progress
 from . import clusters as C
 from .formulaic import phrase_table
-from .paraphrase import SamePointVerifier, neighbours, pair_features, pair_overlap, sentence_tokens
+from .paraphrase import SamePointVerifier, neighbours, pair_features, sentence_tokens
 from .settings import DEFAULTS, KINDS, PAIR_COLUMNS, SAME_POINT_KINDS, merge, redundancy_params
-from .shingles import _group_pairs, shingle_sets
+from .shingles import _group_pairs, pair_overlap, shingle_sets
 from .verbatim import empty_passages, is_near_copy, near_copy_pairs, paragraph_pairs, passages
 
 
@@ -102,8 +102,7 @@ class RedundancyDetector:
                  verifier=None, verification=None, training=None, verifier_settings=None, near_copy=0.35, near_copy_containment=0.80, shingle_size=3,
                  doc_shingle_size=5, passage_min_words=8, passage_max_docs=50, lsh=None, phrase=None, top_k=10,
                  batch_size=512, lsa_components=100, lsa_fit_max=200_000, use_lsh=True, embedder=None,
-                 random_state=42,
-                 exact_search_max=20_000, pairs_max=20_000):
+                 random_state=42, exact_search_max=20_000, pairs_max=20_000):
         self.backend = backend
         self.threshold = threshold
         self.thresholds = thresholds
@@ -230,7 +229,7 @@ class RedundancyDetector:
         width = max(n, 1)
         phrase_keys = phrase_of["i"].to_numpy() * width + phrase_of["j"].to_numpy()   # sorted, unique
         keys = unique_sorted(np.concatenate([nb["pairs"]["i"].to_numpy() * width + nb["pairs"]["j"].to_numpy(),
-                                         li * width + lj, phrase_keys]).astype(np.int64))
+                                             li * width + lj, phrase_keys]).astype(np.int64))
         i, j = keys // width, keys % width
         # Features, verifier score and near-copy test block by block: per-pair feature rows for
         # tens of millions of candidates would not fit, their scores do.

@@ -30,7 +30,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .. import text as T
-from .shingles import binary_matrix
+from .shingles import binary_matrix, pair_overlap
 from .shingles import shingle_matrix as as_matrix
 
 FEATURES = ["cosine", "csls", "generic_max", "generic_min", "rank_max", "content_jaccard", "extra_max",
@@ -193,19 +193,6 @@ def _rescore(V: np.ndarray, found: np.ndarray, sims: np.ndarray, block: int = 10
         order = np.argsort(-exact, axis=1, kind="stable")
         found[lo:lo + block] = np.take_along_axis(f, order, axis=1)
         sims[lo:lo + block] = np.take_along_axis(exact, order, axis=1)
-
-
-def pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, block: int = 100_000):
-    """Intersection and the two set sizes for row pairs of a binary incidence matrix.
-
-    In blocks of `block` pairs, so memory stays bounded however many pairs there are.
-    """
-    inter = np.empty(len(i))
-    for lo in range(0, len(i), block):
-        inter[lo:lo + block] = np.asarray(X[i[lo:lo + block]].multiply(X[j[lo:lo + block]])
-                                          .sum(axis=1)).ravel()
-    size = np.diff(X.indptr).astype(float)
-    return inter, size[i], size[j]
 
 
 def sentence_tokens(texts, tokens: tuple | None = None) -> dict:

@@ -402,15 +402,28 @@ def pair_scores(sets: list[frozenset], i, j, X: sp.csr_matrix | None = None
     if not len(i):
         return np.zeros(0), np.zeros(0)
     X = shingle_matrix(sets) if X is None else X
-    sizes = np.diff(X.indptr).astype(float)
+    return overlap_scores(*pair_overlap(X, i, j))
+
+
+def pair_overlap(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, block: int = 100_000):
+    """Intersection and the two set sizes for row pairs of a binary incidence matrix.
+
+    In blocks of `block` pairs, so memory stays bounded however many pairs there are.
+    """
     inter = np.empty(len(i))
-    for lo in range(0, len(i), 100_000):
-        hi = lo + 100_000
-        inter[lo:hi] = np.asarray(X[i[lo:hi]].multiply(X[j[lo:hi]]).sum(axis=1)).ravel()
-    union = sizes[i] + sizes[j] - inter
-    small = np.minimum(sizes[i], sizes[j])
-    jac = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
-    return jac, np.where(small > 0, inter / np.where(small > 0, small, 1), 0.0)
+    for lo in range(0, len(i), block):
+        inter[lo:lo + block] = np.asarray(X[i[lo:lo + block]].multiply(X[j[lo:lo + block]])
+                                          .sum(axis=1)).ravel()
+    size = np.diff(X.indptr).astype(float)
+    return inter, size[i], size[j]
+
+
+def overlap_scores(shared, size_i, size_j) -> tuple[np.ndarray, np.ndarray]:
+    """Jaccard and :func:`overlap` (share of the smaller set) from shared and set sizes (0 when empty)."""
+    shared, size_i, size_j = (np.asarray(x, dtype=float) for x in (shared, size_i, size_j))
+    union, small = size_i + size_j - shared, np.minimum(size_i, size_j)
+    jac = np.where(union > 0, shared / np.where(union > 0, union, 1), 0.0)
+    return jac, np.where(small > 0, shared / np.where(small > 0, small, 1), 0.0)
 
 
 def verify_pairs(sets: list[frozenset], pairs, threshold: float) -> dict[tuple[int, int], float]:

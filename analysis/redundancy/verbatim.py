@@ -13,8 +13,8 @@ import pandas as pd
 
 from .. import text as T
 from ..arrays import unique_sorted
-from .shingles import (exact_pairs, minhash_candidate_arrays, pair_scores, set_sizes, shingle_sets,
-                       verify_pair_arrays, window_hashes)
+from .shingles import (exact_pairs, minhash_candidate_arrays, overlap_scores, pair_scores, set_sizes,
+                       shingle_sets, verify_pair_arrays, window_hashes)
 
 
 def near_copy_pairs(sets, near_copy: float, lsh: dict, random_state: int, use_lsh: bool = True,
@@ -58,13 +58,7 @@ def is_near_copy(sets, i, j, near_copy: float, containment: float, X=None, overl
     already built; `overlap` the pairs' ``(shared, size_i, size_j)`` shingle
     counts when already counted.
     """
-    if overlap is None:
-        jac, ovl = pair_scores(sets, i, j, X)
-    else:
-        inter, size_i, size_j = (np.asarray(x, dtype=float) for x in overlap)
-        union, small = size_i + size_j - inter, np.minimum(size_i, size_j)
-        jac = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
-        ovl = np.where(small > 0, inter / np.where(small > 0, small, 1), 0.0)
+    jac, ovl = pair_scores(sets, i, j, X) if overlap is None else overlap_scores(*overlap)
     sizes = set_sizes(sets)
     if len(jac):
         ovl = np.where(np.minimum(sizes[np.asarray(i)], sizes[np.asarray(j)]) >= 3, ovl, jac)
