@@ -54,7 +54,7 @@ from synthetic import make_corpus  # noqa: E402
 
 STAGES = {   # stage -> extra arguments of `python -m analysis`
     "themes": ["themes"],
-    "topics": ["topics"],
+    "topics": ["topics", "--no-cache"],   # the k-scan is cached on disk: a hit would skip it
     "redundancy (lexical)": ["redundancy", "--backend", "lexical"],
     "redundancy (semantic)": ["redundancy", "--backend", "semantic"],
 }
