@@ -106,7 +106,11 @@ class Vocabulary:
         return (np.concatenate(ids) if ids else empty), (np.concatenate(where) if where else empty)
 
     def _term_ids(self, wid: np.ndarray, text: np.ndarray):
-        """Unigram rows/words and bigram rows/word pairs of folded word ids `wid` (see :meth:`_terms`)."""
+        """The terms of tokens `wid` (word ids, -1 a break) in texts `text`, plurals folded.
+
+        Returns ``(rows, words)`` of the unigrams and ``(rows, first, second)`` of
+        the bigrams: two adjacent kept words of one text that differ.
+        """
         f = self._fold_[wid.clip(0)]
         f[wid < 0] = -1
         uni = f >= 0
