@@ -81,16 +81,19 @@ class Vocabulary:
         ids, where = [], []
         found: list[list[str]] = []
         size, first = 0, 0
+        known: dict[str, int] = {}      # token -> word id, so each block normalises only new tokens
+
+        def word_id(token: str) -> int:
+            w = self._word(token) if token else None
+            if w is None:
+                return -1
+            return self._word_id_.setdefault(w, len(self._word_id_)) if learn else self._word_id_.get(w, -1)
 
         def flush(first):
             lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
             codes, uniques = pd.factorize(pd.Series(list(chain.from_iterable(found)), dtype=object))
-            word = np.full(len(uniques), -1, dtype=np.int64)
-            for u, token in enumerate(uniques):
-                w = self._word(token) if token else None
-                if w is not None:
-                    word[u] = (self._word_id_.setdefault(w, len(self._word_id_)) if learn
-                               else self._word_id_.get(w, -1))
+            word = np.fromiter((known[t] if t in known else known.setdefault(t, word_id(t))
+                                for t in uniques), dtype=np.int64, count=len(uniques))
             ids.append(word[codes])
             where.append(np.repeat(np.arange(first, first + len(found)), lengths))
 
