@@ -206,7 +206,7 @@ def ann_baseline(sizes, cache, seed, queries: int = 2000, min_sentences: int | N
     from analysis import load_corpus
     from analysis.config import load_params
     from analysis.embeddings import lexical_vectors
-    from analysis.redundancy.paraphrase import _approximate_search, ann_probes
+    from analysis.redundancy.paraphrase import _approximate_search, ann_index, ann_probes
 
     p = load_params(None)["redundancy"]
     k = int(p["top_k"])
@@ -219,7 +219,7 @@ def ann_baseline(sizes, cache, seed, queries: int = 2000, min_sentences: int | N
             continue
         V = lexical_vectors(texts, int(p["lsa_components"]), seed)
         t0 = time.perf_counter()
-        index, _ = _approximate_search(V, k, seed)
+        index, _ = _approximate_search(V, k, ann_index(V, seed))
         ann_s = time.perf_counter() - t0
         q = np.sort(np.random.default_rng(seed).choice(m, size=min(queries, m), replace=False))
         t0 = time.perf_counter()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from analysis.redundancy.paraphrase import neighbours
+from analysis.redundancy.paraphrase import _list_order, ann_index, neighbours
 
 
 def _unit(rows):
@@ -41,6 +41,12 @@ def test_approximate_search_recovers_planted_pairs_and_is_deterministic(dim):
     found = set(zip(a["pairs"]["i"].tolist(), a["pairs"]["j"].tolist()))
     assert len(planted & found) / len(planted) >= 0.99
     assert np.array_equal(a["index"], b["index"]) and np.array_equal(a["sims"], b["sims"])
+    # a prebuilt index searched on one thread (as beside the detector's other work) finds the same
+    ivf = ann_index(V, 3)
+    order = _list_order(ivf)
+    assert np.array_equal(np.sort(order), np.arange(len(V)))      # every row once, cluster by cluster
+    c = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3, ivf=ivf, threads=lambda: 1)
+    assert np.array_equal(a["index"], c["index"]) and np.array_equal(a["sims"], c["sims"])
     # a row is never its own neighbour, and every listed neighbour is a real row
     assert (a["index"] != np.arange(len(V))[:, None]).all()
     assert a["index"].min() >= 0 and a["index"].max() < len(V)

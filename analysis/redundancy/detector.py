@@ -23,12 +23,14 @@ import pandas as pd
 
 from .. import text as T
 from ..arrays import unique_sorted
+from ..background import Beside, Deferred
 from ..embeddings import Embedder
 from ..errors import InputError
 from ..progress import progress
 from . import clusters as C
 from .formulaic import phrase_table
-from .paraphrase import SamePointVerifier, neighbours, pair_features, sentence_tokens
+from .paraphrase import (SamePointVerifier, ann_index, is_approximate, neighbours, pair_features,
+                         sentence_tokens)
 from .settings import DEFAULTS, KINDS, PAIR_COLUMNS, SAME_POINT_KINDS, merge, redundancy_params
 from .shingles import _group_pairs, pair_overlap, shingle_sets
 from .verbatim import empty_passages, is_near_copy, near_copy_pairs, paragraph_pairs, passages
@@ -161,15 +163,32 @@ class RedundancyDetector:
         `tokens` is ``(vocabulary, ids, sentence)`` of `S`'s texts from
         :func:`analysis.text.tokenize` when already computed (``Corpus.sentence_tokens``).
         """
+        nb = self._search(V, thread=False).result()
+        self.exact_search_ = bool(nb["exact"])
+        return (nb, *self._token_sets(S, tokens))
+
+    def _search(self, V: np.ndarray, thread: bool):
+        """Start the neighbour search of `V` (sets ``floor_``); ``result()`` gives its dict.
+
+        In a thread when `thread` (:class:`analysis.background.Beside`): faiss
+        searches without the GIL, on one core while the caller builds token
+        sets, shingles and phrases, then on all. The neighbours are the same
+        either way.
+        """
         floors = merge(DEFAULTS["retrieval_floor"], self.retrieval_floor or {})
         self.floor_ = float(floors.get(self.backend_, 0.0))
-        nb = neighbours(V, self.top_k, self.floor_, self.batch_size, self.exact_search_max,
-                        self.random_state)
-        self.exact_search_ = bool(nb["exact"])
+        args = (V, self.top_k, self.floor_, self.batch_size, self.exact_search_max, self.random_state)
+        if not thread:
+            return Deferred(neighbours, args)
+        # The index is built first, on every core: its clustering depends on the thread count.
+        return Beside(neighbours, args + (ann_index(V, self.random_state),))
+
+    def _token_sets(self, S: pd.DataFrame, tokens: tuple | None = None):
+        """The verifier's token sets and the shingle sets of sentences `S`."""
         texts = S["text"].tolist()
         tokens = T.tokenize(texts) if tokens is None else tokens
         sets = shingle_sets(tokens, len(texts), self.shingle_size)
-        return nb, sentence_tokens(texts, tokens), sets
+        return sentence_tokens(texts, tokens), sets
 
     # ------------------------------------------------------------------ fit
     def fit(self, corpus, sentences: pd.DataFrame | None = None) -> "RedundancyDetector":
@@ -203,6 +222,11 @@ class RedundancyDetector:
         if not 0 < thr <= 1:
             raise InputError(f"redundancy threshold {thr} must be in (0, 1]")
         self.threshold_ = float(thr)
+        # Above exact_search_max sentences the approximate search is the longest single step
+        # and runs in faiss without the GIL: it gets a thread while this one does the work that
+        # needs no neighbours (at 5,000 documents, a search of 46 s beside about 110 s of work).
+        search = self._search(V, thread=is_approximate(n, self.top_k, self.exact_search_max))
+        floor = self.floor_
         embed_stats = self.embed_stats_
         self.verifier_ = self.verifier
         self.verification_ = self.verification
@@ -214,9 +238,7 @@ class RedundancyDetector:
             self.verifier_, self.verification_ = train_verifier(self, *self.training, settings,
                                                                 self.random_state)
             self.embed_stats_ = embed_stats  # the corpus's embedding, not the labelled set's
-        nb, tokens, sets = self.candidate_features(
-            S, V, corpus.sentence_tokens if sentences is None else None)
-        self.truncated_ = int((nb["sims"][:, -1] >= self.floor_).sum()) if nb["sims"].size else 0
+        tokens, sets = self._token_sets(S, corpus.sentence_tokens if sentences is None else None)
 
         # Candidates: embedding neighbours, shingle near-copies, shared phrases. Pairs are
         # int64 keys i * n + j (i < j), so the union and the look-ups are array operations.
@@ -226,6 +248,15 @@ class RedundancyDetector:
             S, min_n=ph["min_n"], min_docs=ph["min_docs"], min_repeats=ph["min_repeats"],
             tokens=corpus.sentence_tokens if sentences is None else None, with_members=True)
         phrase_of = _phrase_pairs(S, self.phrases_, int(ph["max_pair_sentences"]), members)
+        # Passages and paragraph pairs need no sentence pairs: done here, they use the time
+        # the search takes and finish before the candidates below set the memory peak.
+        self.passages_ = (passages(corpus, self.passage_min_words, self.passage_max_docs)
+                          if corpus is not None else empty_passages())
+        self.paragraph_pairs_ = paragraph_pairs(corpus, self.shingle_size, self.near_copy, lsh,
+                                                self.random_state, self.use_lsh)
+        nb = search.result()
+        self.floor_, self.exact_search_ = floor, bool(nb["exact"])
+        self.truncated_ = int((nb["sims"][:, -1] >= self.floor_).sum()) if nb["sims"].size else 0
         width = max(n, 1)
         phrase_keys = phrase_of["i"].to_numpy() * width + phrase_of["j"].to_numpy()   # sorted, unique
         keys = unique_sorted(np.concatenate([nb["pairs"]["i"].to_numpy() * width + nb["pairs"]["j"].to_numpy(),
@@ -283,10 +314,6 @@ class RedundancyDetector:
         self.distinct_points_ = n - self.restated_
         doc_names = list(pd.unique(S["doc_id"]))
         self.doc_overlap_ = C.doc_matrix(self.sentence_flags_, doc_names, related=related_docs)
-        self.passages_ = (passages(corpus, self.passage_min_words, self.passage_max_docs)
-                          if corpus is not None else empty_passages())
-        self.paragraph_pairs_ = paragraph_pairs(corpus, self.shingle_size, self.near_copy, lsh,
-                                                self.random_state, self.use_lsh)
         return self
 
     def _verify(self, X: pd.DataFrame) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 
+from ..background import Deferred
 from .model import factorize
 
 #: Workers run BLAS on one thread: the processes, not the threads, use the cores.
@@ -43,16 +44,6 @@ def fit_processes(settings: dict, n_units: int) -> int:
             return 1
         return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
     return max(1, int(n_jobs))
-
-
-class Deferred:
-    """``fn(*args)``, computed when its ``result()`` is asked for: the interface of a future."""
-
-    def __init__(self, fn, args):
-        self._fn, self._args = fn, args
-
-    def result(self):
-        return self._fn(*self._args)
 
 
 def submit_fits(counts, jobs, method: str, max_iter: int, n_jobs: int = 1) -> list:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..background import start
 from ..labels import document_labels, label_map
 from . import diagnostics as D
 from . import scan as S
@@ -19,7 +20,7 @@ from .frames import (aggregate_shares, doc_similarity, dominant_topics, represen
                      share_frame, topic_concentration, topic_map, topic_mass, topic_terms_frame)
 from .labels import auto_labels, topic_labels
 from .model import TopicModel, iterations
-from .parallel import Deferred, fit_processes, submit_fits
+from .parallel import fit_processes, submit_fits
 from .settings import MIN_DOCS_FOR_MIRRORS, topic_settings
 from .units import choose_unit, topic_units
 from .vocab import Vocabulary
@@ -123,7 +124,7 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     # Paragraphs (and sections) to place with the finished model, counted now: on a large
     # corpus in a thread, while this process would otherwise wait for the k-scan's workers.
     n_jobs = fit_processes(s, len(texts))
-    placement = _start(_placement_counts, (corpus, chosen_unit, units, vocab), thread=n_jobs > 1)
+    placement = start(_placement_counts, (corpus, chosen_unit, units, vocab), thread=n_jobs > 1)
     scan = k_scan if k_scan is not None else (scan_function or S.k_scan)(texts, s)
     res.k_scan = scan
     if s.get("n_topics") is not None:
@@ -196,18 +197,6 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     res.doc_similarity = _with_doc_labels(_with_doc_labels(sim, names, "doc_a", "doc_a_label"),
                                           names, "doc_b", "doc_b_label")
     return res
-
-
-def _start(fn, args, thread: bool):
-    """``fn(*args)`` as a future: started in a thread when `thread`, else computed when asked for."""
-    if not thread:
-        return Deferred(fn, args)
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(fn, *args)
-    pool.shutdown(wait=False)                # the task runs on; nothing else is queued
-    return future
 
 
 def _placement_counts(corpus, chosen_unit: str, units: pd.DataFrame, vocab: Vocabulary):

@@ -1,0 +1,69 @@
+"""Work started now and collected later: a thread for code that releases the GIL.
+
+The machines this runs on have few cores, and most of an analysis is one
+thread of NumPy and pandas. A step that spends its time in compiled code
+without the GIL (faiss's search, a count in another process's shadow) can
+run in a thread beside it; :func:`start` returns the same future-like object
+whether or not a thread is used, so callers have one code path.
+"""
+
+from __future__ import annotations
+
+
+class Deferred:
+    """``fn(*args)``, computed when its ``result()`` is asked for: the interface of a future."""
+
+    def __init__(self, fn, args):
+        self._fn, self._args = fn, args
+
+    def result(self):
+        return self._fn(*self._args)
+
+
+def start(fn, args, thread: bool = True):
+    """``fn(*args)`` as a future: started in a thread when `thread`, else computed when asked for.
+
+    Parameters
+    ----------
+    fn : callable
+    args : tuple
+    thread : bool
+        Start at once in a thread; when False, ``result()`` computes it.
+
+    Returns
+    -------
+    object with ``result()``
+        An exception raised by `fn` is raised again by ``result()``.
+    """
+    if not thread:
+        return Deferred(fn, args)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)                # the task runs on; nothing else is queued
+    return future
+
+
+class Beside:
+    """``fn(*args, threads=...)`` in a thread, on one core while the caller works, then on all.
+
+    `fn` is handed a ``threads`` callable to ask before each of its steps:
+    it answers 1 until the caller asks for ``result()``, and None (the
+    library's default, every core) from then on. Two busy threads then share
+    two cores; a multi-threaded library beside a busy caller would instead
+    have its threads wait on each other at every barrier.
+    """
+
+    def __init__(self, fn, args):
+        import threading
+
+        self._waiting = threading.Event()
+        self._future = start(fn, args + (self._threads,))
+
+    def _threads(self):
+        return None if self._waiting.is_set() else 1
+
+    def result(self):
+        self._waiting.set()
+        return self._future.result()

@@ -1,0 +1,32 @@
+"""Work started in a thread and collected later (analysis.background)."""
+
+import threading
+
+import pytest
+
+from analysis.background import Beside, Deferred, start
+
+
+def test_deferred_and_start_give_the_same_result_and_raise_at_result():
+    assert Deferred(pow, (2, 10)).result() == start(pow, (2, 10)).result() == 1024
+    assert start(pow, (2, 10), thread=False).result() == 1024
+    failing = start(int, ("not a number",))
+    with pytest.raises(ValueError):
+        failing.result()
+
+
+def test_beside_asks_for_one_thread_until_the_caller_waits():
+    asked, go = [], threading.Event()
+
+    def work(x, threads):
+        asked.append(threads())       # while the caller still works
+        go.wait(5)
+        asked.append(threads())       # after the caller asked for the result
+        return x * 2
+
+    job = Beside(work, (21,))
+    while not asked:                  # the first answer is given before result() is called
+        pass
+    threading.Timer(0.2, go.set).start()
+    assert job.result() == 42
+    assert asked == [1, None]
