@@ -207,6 +207,25 @@ class Corpus:
         got = self.__dict__.get("sentence_tokens")
         return got if got is not None else T.tokenize(frame["text"].tolist())  # ... unless built before
 
+    def paragraph_tokens(self) -> tuple:
+        """Every paragraph's lower-cased words: the sentences' tokens, regrouped.
+
+        A unit's sentences split it at whitespace and cover all of its words,
+        so a paragraph's words are its sentences' words in order, and the
+        paragraphs need no tokenising of their own. Not kept: an array as long
+        as the corpus, asked for once.
+
+        Returns
+        -------
+        tuple
+            ``(vocabulary, ids, paragraph)`` as :func:`analysis.text.tokenize`
+            gives them for the texts of :attr:`paragraphs`; ``paragraph``
+            indexes its rows.
+        """
+        vocab, ids, sentence = self.sentence_tokens
+        row = pd.Index(self.paragraphs["paragraph_id"]).get_indexer(self.sentences["paragraph_id"])
+        return vocab, ids, row[sentence]
+
 
 # --------------------------------------------------------------------------- parsing
 

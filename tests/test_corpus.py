@@ -80,6 +80,20 @@ def test_sentences_cover_paragraph_words(corpus5):
     assert (sents == paras.loc[sents.index]).all()
 
 
+def test_paragraph_tokens_are_the_paragraphs_own_words(corpus5, mini):
+    # Regrouped from the sentences, they equal a tokenising of the paragraph texts, including a
+    # paragraph of no words and bullets, numbers and a sentence break inside a list item.
+    from analysis import text as T
+    odd = parse_document("odd", "# Head\n\nOne. Two 2.5 words!\n\n***\n\n- a bullet. With two\n- 3\n")
+    from analysis.corpus import Corpus
+    for corpus in (corpus5, mini, Corpus([odd])):
+        vocab, ids, row = corpus.paragraph_tokens()
+        v2, ids2, row2 = T.tokenize(corpus.paragraphs["text"].tolist())
+        assert list(vocab[ids]) == list(v2[ids2])
+        assert row.tolist() == row2.tolist()
+    assert len(Corpus([odd]).paragraphs) > len(set(row.tolist()))   # the "***" paragraph has none
+
+
 def test_ids_unique_and_ordered(corpus5):
     s = corpus5.sentences
     assert s.sentence_id.is_unique

@@ -198,8 +198,8 @@ def corpus_runs(ids: np.ndarray, lengths: np.ndarray, k: int, max_docs: int | No
 def paragraph_pairs(corpus, k, threshold, lsh, seed, use_lsh) -> pd.DataFrame:
     """Paragraph near-copies: pairs whose word `k`-shingle Jaccard reaches `threshold`.
 
-    Shingle sets come from one tokenisation of every paragraph
-    (:func:`shingle_sets`), candidates from MinHash-LSH (or, without it,
+    Shingle sets come from the paragraphs' words (``Corpus.paragraph_tokens()``,
+    the sentences' tokens regrouped; :func:`shingle_sets`), candidates from MinHash-LSH (or, without it,
     every pair through a sparse product), verified exactly.
 
     Returns
@@ -213,8 +213,7 @@ def paragraph_pairs(corpus, k, threshold, lsh, seed, use_lsh) -> pd.DataFrame:
     if corpus is None:
         return pd.DataFrame(columns=cols)
     P = corpus.paragraphs.reset_index(drop=True)
-    texts = P["text"].tolist()
-    sets = shingle_sets(T.tokenize(texts), len(texts), k)
+    sets = shingle_sets(corpus.paragraph_tokens(), len(P), k)
     if use_lsh:
         ci, cj = minhash_candidate_arrays(sets, lsh["num_perm"], lsh["threshold"], seed,
                                           lsh.get("max_bucket"))
