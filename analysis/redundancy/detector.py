@@ -262,6 +262,10 @@ class RedundancyDetector:
         keys = unique_sorted(np.concatenate([nb["pairs"]["i"].to_numpy() * width + nb["pairs"]["j"].to_numpy(),
                                              li * width + lj, phrase_keys]).astype(np.int64))
         i, j = keys // width, keys % width
+        # Only the keys and each phrase pair's phrase are used from here: the pairs' own
+        # columns (about 400 MB at 5,000 documents) would otherwise raise the peak below.
+        phrase = phrase_of["phrase"].array           # categorical: a code per pair, not a string
+        del phrase_of, nb["pairs"], li, lj
         # Features, verifier score and near-copy test block by block: per-pair feature rows for
         # tens of millions of candidates would not fit, their scores do.
         m = len(keys)
@@ -280,7 +284,7 @@ class RedundancyDetector:
         related = ~same & (cos >= self.threshold_)
         at = np.minimum(np.searchsorted(phrase_keys, keys), max(len(phrase_keys) - 1, 0))
         has_phrase = (phrase_keys[at] == keys) if len(phrase_keys) else np.zeros(len(keys), bool)
-        # Kinds as codes into KINDS (-1: no kind), phrases as rows of phrase_of (-1: none):
+        # Kinds as codes into KINDS (-1: no kind), phrases as rows of the phrase pairs (-1: none):
         # millions of pairs, so no string per pair until the listed pairs' frame is built.
         kind = np.select([near, same, related, has_phrase], [0, 1, 2, 3], default=-1).astype(np.int8)
         keep = kind >= 0
@@ -288,7 +292,6 @@ class RedundancyDetector:
         self.pair_counts_ = _pair_counts(kind[keep], docs[i[keep]] == docs[j[keep]])
         self.layers_ = _layers(n, i[keep], j[keep], kind[keep], has_phrase[keep], docs)
         listed = _strongest(kind[keep], p_same[keep], cos[keep], self.pairs_max)
-        phrase = phrase_of["phrase"].array           # categorical: a code per pair, not a string
         phrase_at = np.where(has_phrase, np.asarray(phrase.codes)[at] if len(phrase) else -1, -1)
         self.pairs_ = _pair_frame(S, *(x[keep][listed] for x in (i, j, kind, p_same, jac, ovl, cos)),
                                   phrase_at[keep][listed], phrase.categories.to_numpy(dtype=object))
@@ -299,9 +302,9 @@ class RedundancyDetector:
         ri, rj = i[related], j[related]
         nearest = nb["sims"][:, 0].astype(float) if nb["sims"].shape[1] else np.full(n, np.nan)
         # Tens of millions of candidates at 5,000 documents (about 3.5 GB): free them before
-        # the passages and paragraph pairs, which would otherwise set the peak on top of them.
+        # the points, flags and clusters add their own arrays.
         del (keys, i, j, p_same, cos, jac, ovl, near, same, related, at, has_phrase, kind, keep,
-             phrase, phrase_at, phrase_of, phrase_keys, nb)
+             phrase, phrase_at, phrase_keys, nb)
         labels = C.point_labels(n, ai, bi)
         in_phrase = np.zeros(n, dtype=bool)
         in_phrase[members["row"].to_numpy()] = True
