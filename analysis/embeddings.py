@@ -214,12 +214,16 @@ class Embedder:
         self.random_state = random_state
         self.lsa_fit_max = lsa_fit_max
 
-    def encode(self, texts) -> np.ndarray:
+    def encode(self, texts, tokens: tuple | None = None) -> np.ndarray:
         """Unit-length vectors for `texts`, one row per text (float32).
 
         Parameters
         ----------
         texts : sequence of str
+        tokens : tuple, optional
+            ``(vocabulary, ids, text)`` of the same texts from
+            :func:`analysis.text.tokenize`, when already computed (the lexical
+            backend then counts its terms from them; same vectors).
 
         Returns
         -------
@@ -232,7 +236,8 @@ class Embedder:
             vectors = self._encode_semantic(texts)
         else:
             self.model_ = LEXICAL_MODEL
-            vectors = lexical_vectors(texts, self.lsa_components, self.random_state, self.lsa_fit_max)
+            vectors = lexical_vectors(texts, self.lsa_components, self.random_state, self.lsa_fit_max,
+                                      tokens)
             self.stats_ = {"texts": len(texts), "cache_hits": 0, "encoded": len(texts),
                            "load_seconds": 0.0}
         self.stats_["seconds"] = time.perf_counter() - t0
@@ -267,7 +272,7 @@ class Embedder:
 
 
 def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int = 42,
-                    fit_max: int | None = None) -> np.ndarray:
+                    fit_max: int | None = None, tokens: tuple | None = None) -> np.ndarray:
     """TF-IDF + truncated SVD (LSA) vectors of unit length.
 
     Uses :func:`analysis.text.words` as the tokeniser, English stop words
@@ -283,25 +288,35 @@ def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int
         Above this many texts the SVD is fitted on a seeded sample of this
         many (the TF-IDF weights still come from every text), and every text
         is projected onto its components. None: fitted on all.
+    tokens : tuple, optional
+        ``(vocabulary, ids, text)`` of `texts` from :func:`analysis.text.tokenize`:
+        the term counts are then taken from them instead of tokenising again
+        (:func:`content_counts`; the same matrix, so the same vectors).
 
     Returns
     -------
     ndarray of shape (n, dim), float32
     """
     from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
     from sklearn.preprocessing import normalize
 
     from . import text as T
 
     if not texts:
         return np.zeros((0, 1), dtype=np.float32)
-    vec = TfidfVectorizer(tokenizer=T.content_words, lowercase=False, token_pattern=None,
-                          sublinear_tf=True)
-    try:
-        X = vec.fit_transform(texts)
-    except ValueError:  # no content words at all
-        return np.zeros((len(texts), 1), dtype=np.float32)
+    if tokens is not None:
+        counts = content_counts(tokens, len(texts))
+        if counts.shape[1] == 0:   # no content words at all
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        X = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    else:
+        vec = TfidfVectorizer(tokenizer=T.content_words, lowercase=False, token_pattern=None,
+                              sublinear_tf=True)
+        try:
+            X = vec.fit_transform(texts)
+        except ValueError:  # no content words at all
+            return np.zeros((len(texts), 1), dtype=np.float32)
     k = min(n_components, X.shape[0] - 1, X.shape[1] - 1)
     if k < 2:
         Z = X.toarray()
@@ -313,6 +328,49 @@ def lexical_vectors(texts: list[str], n_components: int = 100, random_state: int
             rows = np.sort(np.random.default_rng(random_state).choice(X.shape[0], fit_max, replace=False))
             Z = svd.fit(X[rows]).transform(X)
     return normalize(Z).astype(np.float32)
+
+
+def content_counts(tokens: tuple, n: int):
+    """Text x content-word counts, as ``TfidfVectorizer(tokenizer=text.content_words)`` counts them.
+
+    Terms in sorted order, one row per text, each row's terms in the order
+    of their first use in the corpus, float64 counts: the matrix
+    scikit-learn builds before its TF-IDF weighting, entry for entry, from
+    tokens already in hand (a test compares the two).
+
+    Parameters
+    ----------
+    tokens : tuple
+        ``(vocabulary, ids, text)`` from :func:`analysis.text.tokenize`.
+    n : int
+        Number of texts.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of shape (n, terms)
+    """
+    import scipy.sparse as sp
+
+    from . import text as T
+
+    vocab, ids, text = tokens
+    stop = T.stop_words()   # bound once: the module attribute costs a call per word
+    content = np.array([w not in stop and any(c.isalpha() for c in w) for w in vocab], dtype=bool)
+    terms = np.flatnonzero(content)
+    terms = terms[np.argsort(np.asarray(vocab, dtype=object)[terms], kind="stable")]
+    column = np.full(len(vocab), -1, dtype=np.int64)
+    column[terms] = np.arange(len(terms))
+    ids = np.asarray(ids, dtype=np.int64)
+    keep = content[ids] if len(ids) else np.zeros(0, dtype=bool)
+    # Within a row scikit-learn orders the terms by their first use in the whole corpus (its
+    # fitting ids, sorted), which is the order of the tokeniser's ids; the order of a row's
+    # entries is the order its norm adds them, so it is kept.
+    key = np.sort(np.asarray(text, dtype=np.int64)[keep] * max(len(vocab), 1) + ids[keep])
+    new = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+    counts = np.diff(np.r_[np.flatnonzero(new), len(key)]).astype(np.float64)
+    rows, word = key[new] // max(len(vocab), 1), key[new] % max(len(vocab), 1)
+    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))]
+    return sp.csr_matrix((counts, column[word], indptr), shape=(n, len(terms)))
 
 
 def top_k_neighbours(vectors: np.ndarray, k: int = 10, threshold: float = 0.0,

@@ -64,6 +64,31 @@ def test_lexical_vectors_edge_cases():
     assert E.lexical_vectors(TEXTS).dtype == np.float32
 
 
+def test_counts_from_tokens_are_scikit_learns_and_give_the_same_vectors(corpus5):
+    # The term counts taken from tokens already in hand are the matrix TfidfVectorizer builds
+    # (terms, order, values), so the LSA vectors are the same to the bit.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from analysis import text as T
+
+    texts = corpus5.sentences["text"].tolist()[:400] + [
+        "The 2024 plan, 3.5% of it: ΟΔΟΣ and İstanbul's don't-stop words", "and the of", ""]
+    tokens = T.tokenize(texts)
+    ours = E.content_counts(tokens, len(texts))
+    cv = CountVectorizer(tokenizer=T.content_words, lowercase=False, token_pattern=None,
+                         dtype=np.float64)
+    theirs = cv.fit_transform(texts)
+    assert ours.shape == theirs.shape
+    assert (ours != theirs).nnz == 0
+    assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+    assert np.array_equal(ours.data, theirs.data)
+    a = E.lexical_vectors(texts, 50, 42)
+    b = E.lexical_vectors(texts, 50, 42, tokens=tokens)
+    assert np.array_equal(a, b)
+    none = ["the and of", "a the"]                        # no content words at all
+    assert E.lexical_vectors(none, tokens=T.tokenize(none)).shape == (2, 1)
+
+
 def test_top_k_matches_brute_force_in_chunks():
     rng = np.random.default_rng(3)
     V = rng.normal(size=(53, 8)).astype(np.float32)

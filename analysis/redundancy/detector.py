@@ -144,14 +144,23 @@ class RedundancyDetector:
         kw.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**kw)
 
-    def embed(self, texts) -> np.ndarray:
-        """Unit vectors of `texts` with this detector's embedder (sets ``backend_``, ``model_``)."""
+    def embed(self, texts, tokens: tuple | None = None) -> np.ndarray:
+        """Unit vectors of `texts` with this detector's embedder (sets ``backend_``, ``model_``).
+
+        `tokens` (``Corpus.sentence_tokens`` of the same texts) spares the
+        package's own embedder a second tokenising pass.
+        """
         if self.embedder is None:
             self.embedder = Embedder(self.backend, batch_size=min(self.batch_size, 128),
                                      lsa_components=self.lsa_components, random_state=self.random_state,
                                      lsa_fit_max=self.lsa_fit_max)
         texts = list(texts)
-        V = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        if not texts:
+            V = np.zeros((0, 1), dtype=np.float32)
+        elif tokens is not None and isinstance(self.embedder, Embedder):
+            V = self.embedder.encode(texts, tokens=tokens)
+        else:                                    # an embedder of the caller's: texts only
+            V = self.embedder.encode(texts)
         self.backend_ = getattr(self.embedder, "backend_", "lexical")
         self.model_ = getattr(self.embedder, "model_", "")
         self.embed_stats_ = dict(getattr(self.embedder, "stats_", {}))
@@ -216,7 +225,7 @@ class RedundancyDetector:
         ph = merge(DEFAULTS["phrase"], self.phrase or {})
         thresholds = merge(DEFAULTS["thresholds"], self.thresholds or {})
 
-        V = self.embed(S["text"])
+        V = self.embed(S["text"], corpus.sentence_tokens if sentences is None else None)
         self.vectors_ = V
         thr = self.threshold if self.threshold is not None else thresholds[self.backend_]
         if not 0 < thr <= 1:
@@ -224,7 +233,8 @@ class RedundancyDetector:
         self.threshold_ = float(thr)
         # Above exact_search_max sentences the approximate search is the longest single step
         # and runs in faiss without the GIL: it gets a thread while this one does the work that
-        # needs no neighbours (at 5,000 documents, a search of 46 s beside about 110 s of work).
+        # needs no neighbours (at 5,000 documents, about 90 s of search on one core beside
+        # about 100 s of work).
         search = self._search(V, thread=is_approximate(n, self.top_k, self.exact_search_max))
         floor = self.floor_
         embed_stats = self.embed_stats_
@@ -255,6 +265,7 @@ class RedundancyDetector:
         self.paragraph_pairs_ = paragraph_pairs(corpus, self.shingle_size, self.near_copy, lsh,
                                                 self.random_state, self.use_lsh)
         nb = search.result()
+        del search                                   # it holds the result: let del nb free it
         self.floor_, self.exact_search_ = floor, bool(nb["exact"])
         self.truncated_ = int((nb["sims"][:, -1] >= self.floor_).sum()) if nb["sims"].size else 0
         width = max(n, 1)
