@@ -20,6 +20,37 @@ class Deferred:
         return self._fn(*self._args)
 
 
+class _Thread:
+    """``fn(*args)`` running in a daemon thread; ``result()`` waits for it.
+
+    A daemon thread, unlike a ``concurrent.futures`` worker, does not hold
+    the process open at exit: an interrupted run stops at once instead of
+    waiting for a search it no longer needs.
+    """
+
+    def __init__(self, fn, args):
+        import threading
+
+        self._done = threading.Event()
+        self._value, self._error = None, None
+        threading.Thread(target=self._run, args=(fn, args), daemon=True,
+                         name=f"background-{getattr(fn, '__name__', 'task')}").start()
+
+    def _run(self, fn, args):
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:          # handed to the caller by result()
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self):
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def start(fn, args, thread: bool = True):
     """``fn(*args)`` as a future: started in a thread when `thread`, else computed when asked for.
 
@@ -28,21 +59,14 @@ def start(fn, args, thread: bool = True):
     fn : callable
     args : tuple
     thread : bool
-        Start at once in a thread; when False, ``result()`` computes it.
+        Start at once in a (daemon) thread; when False, ``result()`` computes it.
 
     Returns
     -------
     object with ``result()``
         An exception raised by `fn` is raised again by ``result()``.
     """
-    if not thread:
-        return Deferred(fn, args)
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(fn, *args)
-    pool.shutdown(wait=False)                # the task runs on; nothing else is queued
-    return future
+    return _Thread(fn, args) if thread else Deferred(fn, args)
 
 
 class Beside:
