@@ -41,8 +41,16 @@ def test_approximate_search_recovers_planted_pairs_and_is_deterministic(dim):
     found = set(zip(a["pairs"]["i"].tolist(), a["pairs"]["j"].tolist()))
     assert len(planted & found) / len(planted) >= 0.99
     assert np.array_equal(a["index"], b["index"]) and np.array_equal(a["sims"], b["sims"])
-    # a prebuilt index searched on one thread (as beside the detector's other work) finds the same
-    ivf = ann_index(V, 3)
+    # a prebuilt index searched on one thread (as beside the detector's other work) finds the same;
+    # building it trains on ann_index's own thread count and leaves the caller's setting alone
+    import faiss
+    default = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        ivf = ann_index(V, 3)
+        assert faiss.omp_get_max_threads() == 1
+    finally:
+        faiss.omp_set_num_threads(default)
     order = _list_order(ivf)
     assert np.array_equal(np.sort(order), np.arange(len(V)))      # every row once, cluster by cluster
     c = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3, ivf=ivf, threads=lambda: 1)

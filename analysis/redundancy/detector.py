@@ -189,7 +189,7 @@ class RedundancyDetector:
         args = (V, self.top_k, self.floor_, self.batch_size, self.exact_search_max, self.random_state)
         if not thread:
             return Deferred(neighbours, args)
-        # The index is built first, on every core: its clustering depends on the thread count.
+        # The index is built first, alone: its clustering runs on two threads (ann_index).
         return Beside(neighbours, args + (ann_index(V, self.random_state),))
 
     def _token_sets(self, S: pd.DataFrame, tokens: tuple | None = None):

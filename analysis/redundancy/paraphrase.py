@@ -150,8 +150,9 @@ def ann_index(vectors: np.ndarray, random_state: int = 42):
     The trained centroids depend on the number of threads faiss uses: one
     and two gave the same centroids on the 500-document corpus's 107k
     sentences, but not on the 5,000-document corpus's 1.07 M. The index is
-    therefore always trained with faiss's default (every core), never beside
-    other work on fewer threads.
+    therefore always trained on :data:`TRAIN_THREADS` threads, whatever the
+    machine's cores or the caller's setting, so the neighbours do not depend
+    on the machine.
 
     Parameters
     ----------
@@ -179,12 +180,21 @@ def ann_index(vectors: np.ndarray, random_state: int = 42):
                                         faiss.METRIC_INNER_PRODUCT)
     ivf.cp.seed = int(random_state)
     sample = np.random.default_rng(random_state).choice(n, size=min(n, 64 * nlist), replace=False)
-    ivf.train(_padded(V[np.sort(sample)], width))
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(TRAIN_THREADS)       # binds this thread only
+    try:
+        ivf.train(_padded(V[np.sort(sample)], width))
+    finally:
+        faiss.omp_set_num_threads(before)
     for start in range(0, n, _CHUNK):            # padded copies a chunk at a time
         ivf.add(_padded(V[start:start + _CHUNK], width))
     ivf.nprobe = ann_probes(n, nlist)
     return ivf
 
+
+#: Threads the index's k-means always trains on: its centroids depend on the count (two: the
+#: development machine's cores, on which every measured table was made).
+TRAIN_THREADS = 2
 
 #: Rows padded, added or searched per faiss call (bounds the copies and result buffers).
 _CHUNK = 100_000
