@@ -16,17 +16,17 @@ def test_deferred_and_start_give_the_same_result_and_raise_at_result():
 
 
 def test_beside_asks_for_one_thread_until_the_caller_waits():
-    asked, go = [], threading.Event()
+    asked, first, go = [], threading.Event(), threading.Event()
 
     def work(x, threads):
         asked.append(threads())       # while the caller still works
+        first.set()
         go.wait(5)
         asked.append(threads())       # after the caller asked for the result
         return x * 2
 
     job = Beside(work, (21,))
-    while not asked:                  # the first answer is given before result() is called
-        pass
+    assert first.wait(5)              # the first answer is given before result() is called
     threading.Timer(0.2, go.set).start()
     assert job.result() == 42
     assert asked == [1, None]

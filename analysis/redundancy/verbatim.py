@@ -199,8 +199,9 @@ def paragraph_pairs(corpus, k, threshold, lsh, seed, use_lsh) -> pd.DataFrame:
     """Paragraph near-copies: pairs whose word `k`-shingle Jaccard reaches `threshold`.
 
     Shingle sets come from the paragraphs' words (``Corpus.paragraph_tokens()``,
-    the sentences' tokens regrouped; :func:`shingle_sets`), candidates from MinHash-LSH (or, without it,
-    every pair through a sparse product), verified exactly.
+    the sentences' tokens regrouped; :func:`shingle_sets`), candidates from
+    MinHash-LSH (or, without it, every pair through a sparse product),
+    verified exactly.
 
     Returns
     -------
