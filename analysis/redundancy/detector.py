@@ -236,7 +236,7 @@ class RedundancyDetector:
         # needs no neighbours (at 5,000 documents, about 90 s of search on one core beside
         # about 100 s of work).
         search = self._search(V, thread=is_approximate(n, self.top_k, self.exact_search_max))
-        floor = self.floor_
+        floor = self.floor_                  # training the verifier below searches too and resets it
         embed_stats = self.embed_stats_
         self.verifier_ = self.verifier
         self.verification_ = self.verification
