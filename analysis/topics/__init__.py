@@ -10,6 +10,7 @@ The modules, each importing only those above it in this list:
 - :mod:`.settings`: the ``topics`` settings and their defaults;
 - :mod:`.units`: the text units a model is fitted on;
 - :mod:`.vocab`: terms, stop words, plural folding, document-frequency rules;
+- :mod:`.nmf`: :class:`LayoutNMF`, scikit-learn's NMF with the same results, faster at scale;
 - :mod:`.model`: :class:`TopicModel` (NMF on TF-IDF or LDA on counts);
 - :mod:`.diagnostics`: coherence, exclusivity, diversity, seed stability;
 - :mod:`.labels`: automatic topic labels;
