@@ -601,6 +601,10 @@ def load_corpus(folder: str | Path, extensions: tuple[str, ...] | list[str] = ("
 def corpus_from_params(params: dict, folder: str | Path | None = None) -> Corpus:
     """Load the corpus named in the parameters (or `folder`, when given).
 
+    With ``corpus.cache`` (the default) the parse is kept under
+    ``.cache/corpus/`` and reused while the files and settings stay the same
+    (:func:`analysis.corpus_cache.cached_corpus`).
+
     Parameters
     ----------
     params : dict
@@ -612,9 +616,21 @@ def corpus_from_params(params: dict, folder: str | Path | None = None) -> Corpus
     -------
     Corpus
     """
-    from .config import resolve_path
+    from .config import CACHE_DIR, resolve_path
+    from .corpus_cache import cached_corpus
 
     c = params["corpus"]
     path = Path(folder) if folder else resolve_path(c["dir"])
-    return load_corpus(path, extensions=c["extensions"],
-                       max_file_mb=c["max_file_mb"], encoding_fallback=c["encoding_fallback"])
+    settings = dict(extensions=c["extensions"], max_file_mb=c["max_file_mb"],
+                    encoding_fallback=c["encoding_fallback"])
+    if not c.get("cache", True):
+        return load_corpus(path, **settings)
+    return cached_corpus(_load_with_frames, path, **settings, cache_dir=CACHE_DIR / "corpus",
+                         code=(Path(__file__), Path(T.__file__)))
+
+
+def _load_with_frames(folder, extensions, max_file_mb, encoding_fallback) -> Corpus:
+    corpus = load_corpus(folder, extensions, max_file_mb, encoding_fallback)
+    # Built before the corpus is stored: every command asks for some of them.
+    corpus.documents, corpus.sections, corpus.paragraphs, corpus.sentence_tokens
+    return corpus

@@ -58,6 +58,8 @@ class CorpusParams(Section):
     max_file_mb: Float = Field(10, gt=0, description="larger files are skipped, with a warning")
     encoding_fallback: StrictStr = Field("cp1252", description="codec for files that are not "
                                          "UTF-8 when detection fails (then Latin-1)")
+    cache: StrictBool = Field(True, description="keep the parsed corpus under .cache/corpus, so "
+                              "later commands and notebooks skip parsing")
 
     @field_validator("extensions", mode="before")
     @classmethod
