@@ -18,6 +18,7 @@ pickled it. Editing, adding, removing or renaming a file therefore misses.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def corpus_key(folder: Path, extensions, max_file_mb: float, encoding_fallback: 
                 continue
             h.update(b"\0" + p.name.encode("utf-8", "surrogateescape"))
             if p.is_symlink():
-                h.update(b"L" + str(p.resolve()).encode("utf-8", "surrogateescape"))
+                h.update(b"L" + os.fsencode(os.readlink(p)))   # not resolve(): a loop raises
             if not p.is_file():
                 h.update(b"D" if p.is_dir() else b"?")
                 continue
@@ -75,7 +76,7 @@ def corpus_key(folder: Path, extensions, max_file_mb: float, encoding_fallback: 
             h.update(b"F%d" % size)
             if p.suffix.lower() in exts and size <= max_file_mb * 1024 * 1024:
                 h.update(p.read_bytes())
-    except OSError:
+    except (OSError, RuntimeError):
         return None
     return h.hexdigest()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -22,6 +24,7 @@ def folder(tmp_path):
     (d / "one.txt").write_text(TEXT, encoding="utf-8")
     (d / "two.md").write_text("# Title\n\nSecurity sector reform needs trust.\n", encoding="utf-8")
     (d / "notes.csv").write_text("a,b\n", encoding="utf-8")      # ignored, with a warning
+    os.symlink("loop.txt", d / "loop.txt")                       # skipped, with a warning
     return d
 
 
@@ -58,6 +61,7 @@ def test_a_hit_equals_a_fresh_parse_and_parses_nothing(folder, counted, cache_di
         assert (got == want).all()
     assert second.warnings == fresh.warnings == first.warnings
     assert any("notes.csv" in w for w in second.warnings)
+    assert any("loop.txt" in w for w in second.warnings)
     assert [d.text for d in second] == [d.text for d in fresh]
 
 
