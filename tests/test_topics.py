@@ -262,6 +262,16 @@ def test_units_and_auto_choice(corpus5):
     assert corpus5.doc(row.doc_id).text[row.start:row.end].startswith(row.text.split("\n")[0])
 
 
+@pytest.mark.parametrize("unit", ["paragraph", "section", "document"])
+def test_unit_words_are_the_words_of_the_unit_text(corpus5, mini, unit):
+    # counted from the sentences, not by tokenising the units: the same numbers
+    from analysis import text as T
+    for corpus in (corpus5, mini):
+        units = topic_units(corpus, unit)
+        assert units["words"].tolist() == [len(T.WORD_RE.findall(t)) for t in units["text"]]
+        assert units["words"].sum() == corpus.sentences["words"].sum() > 0
+
+
 def test_aggregate_shares_is_length_weighted():
     shares = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [np.nan, np.nan]])
     lengths = np.array([3.0, 1.0, 2.0, 0.0])
