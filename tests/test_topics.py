@@ -263,6 +263,40 @@ def test_units_and_auto_choice(corpus5):
 
 
 @pytest.mark.parametrize("unit", ["paragraph", "section", "document"])
+def test_one_tokenising_of_the_paragraphs_serves_every_unit(corpus5, mini, unit):
+    # fit_tokens on regrouped paragraph tokens == fit_transform on the units' joined texts,
+    # and count_tokens == transform for the other kinds of unit
+    from analysis.topics.units import unit_of_paragraph
+    from analysis.topics.vocab import regroup
+    for corpus in (corpus5, mini):
+        texts = topic_units(corpus, unit)["text"].tolist()
+        ref = Vocabulary(min_df=1)
+        want = ref.fit_transform(texts)
+        shared = Vocabulary(min_df=1)
+        tokens = shared.tokens(corpus.paragraphs["text"].tolist())
+        got = shared.fit_tokens(*regroup(tokens, unit_of_paragraph(corpus, unit)), len(texts))
+        assert list(shared.terms_) == list(ref.terms_) and (got != want).nnz == 0
+        assert got.nnz > 0 and shared.is_bigram_.any()
+        for other in ("paragraph", "section", "document"):
+            other_texts = topic_units(corpus, other)["text"].tolist()
+            counted = shared.count_tokens(*regroup(tokens, unit_of_paragraph(corpus, other)),
+                                          len(other_texts))
+            assert (counted != ref.transform(other_texts)).nnz == 0
+
+
+def test_regroup_joins_texts_in_order_even_when_groups_interleave():
+    texts = ["peace keeping", "civilian protection", "rule law", "mission mandate"]
+    group = np.array([1, 0, 1, 0])          # groups interleave: 0 = texts 1, 3; 1 = texts 0, 2
+    from analysis.topics.vocab import regroup
+    joined = ["\n".join([texts[1], texts[3]]), "\n".join([texts[0], texts[2]])]
+    ref, shared = Vocabulary(min_df=1, max_df=1.0), Vocabulary(min_df=1, max_df=1.0)
+    want = ref.fit_transform(joined)
+    got = shared.fit_tokens(*regroup(shared.tokens(texts), group), 2)
+    assert list(shared.terms_) == list(ref.terms_) and (got != want).nnz == 0
+    assert "keeping rule" in ref.terms_ and "protection mission" in ref.terms_   # across texts
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "section", "document"])
 def test_unit_words_are_the_words_of_the_unit_text(corpus5, mini, unit):
     # counted from the sentences, not by tokenising the units: the same numbers
     from analysis import text as T

@@ -22,8 +22,8 @@ from .labels import auto_labels, topic_labels
 from .model import TopicModel, iterations
 from .parallel import fit_processes, submit_fits
 from .settings import MIN_DOCS_FOR_MIRRORS, topic_settings
-from .units import choose_unit, topic_units
-from .vocab import Vocabulary
+from .units import choose_unit, topic_units, unit_of_paragraph
+from .vocab import Vocabulary, regroup
 
 
 @dataclass
@@ -112,7 +112,11 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
                       doc_labels=names)
     texts = units["text"].tolist()
     vocab = Vocabulary.from_settings(s)
-    counts = vocab.fit_transform(texts) if texts else sp.csr_matrix((0, 0))
+    # The paragraphs are tokenised once: the units, and the paragraphs and sections placed
+    # with the finished model, are all made of them (a unit's text is its paragraphs joined).
+    tokens = vocab.tokens(corpus.paragraphs["text"].tolist()) if texts else None
+    counts = (vocab.fit_tokens(*regroup(tokens, unit_of_paragraph(corpus, chosen_unit)), len(texts))
+              if texts else sp.csr_matrix((0, 0)))
     usable = int((np.asarray(counts.sum(axis=1)).ravel() > 0).sum()) if texts else 0
     if usable < 3 or counts.shape[1] < 3:
         res.warnings.append(f"not enough text for topic modelling: {usable} {chosen_unit} unit(s) "
@@ -124,7 +128,9 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     # Paragraphs (and sections) to place with the finished model, counted now: on a large
     # corpus in a thread, while this process would otherwise wait for the k-scan's workers.
     n_jobs = fit_processes(s, len(texts))
-    placement = start(_placement_counts, (corpus, chosen_unit, units, vocab), thread=n_jobs > 1)
+    placement = start(_placement_counts, (corpus, chosen_unit, units, vocab, tokens),
+                      thread=n_jobs > 1)
+    del tokens                        # about 200 MB at 5,000 documents: freed once placed
     scan = k_scan if k_scan is not None else (scan_function or S.k_scan)(texts, s)
     res.k_scan = scan
     if s.get("n_topics") is not None:
@@ -199,23 +205,23 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     return res
 
 
-def _placement_counts(corpus, chosen_unit: str, units: pd.DataFrame, vocab: Vocabulary):
+def _placement_counts(corpus, chosen_unit: str, units: pd.DataFrame, vocab: Vocabulary, tokens):
     """The paragraph units and their term counts, and (documents as units) the sections and theirs.
+
+    `tokens` are the corpus paragraphs' tokens the vocabulary was fitted from.
 
     Returns
     -------
     (DataFrame, sparse matrix or None, (DataFrame, sparse matrix) or None)
         Paragraph counts are None when paragraphs are the units (the model's own).
     """
-    if chosen_unit == "paragraph":
-        para_units, ref = units, None
-    else:
-        para_units = topic_units(corpus, "paragraph")
-        ref = vocab.transform(para_units["text"].tolist())       # tokenised once for all three
-    sections = None
-    if chosen_unit == "document":
-        secs = topic_units(corpus, "section")
-        sections = (secs, vocab.transform(secs["text"].tolist()))
+    def counted(unit):
+        frame = topic_units(corpus, unit)
+        return frame, vocab.count_tokens(*regroup(tokens, unit_of_paragraph(corpus, unit)),
+                                         len(frame))
+
+    para_units, ref = (units, None) if chosen_unit == "paragraph" else counted("paragraph")
+    sections = counted("section") if chosen_unit == "document" else None
     return para_units, ref, sections
 
 

@@ -34,18 +34,8 @@ def topic_units(corpus, unit: str = "paragraph") -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     p = p.copy()
     p["words"] = _paragraph_words(corpus)
-    if unit == "paragraph":
-        # a new block starts at every non-bullet unit and at every section change
-        new = (p["kind"] != "bullet") | (p["doc_id"] != p["doc_id"].shift()) | \
-              (p["section"] != p["section"].shift())
-        p["block"] = new.cumsum()
-        keys = ["block"]
-    elif unit == "section":
-        keys = ["doc_id", "section"]
-    else:
-        keys = ["doc_id"]
     # One pass over groups, by position: no per-row pandas look-ups.
-    gid = p.groupby(keys, sort=False).ngroup().to_numpy()
+    gid = _unit_ids(p, unit)
     first = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
     if len(first) != gid.max() + 1:  # a group's rows are not contiguous (not in reading order)
         order = np.argsort(gid, kind="stable")
@@ -70,6 +60,38 @@ def topic_units(corpus, unit: str = "paragraph") -> pd.DataFrame:
         "end": p["end"].to_numpy()[last].astype(int).tolist(), "text": text,
         "words": np.add.reduceat(p["words"].to_numpy(), first).astype(int).tolist(),
     }, columns=cols)
+
+
+def unit_of_paragraph(corpus, unit: str) -> np.ndarray:
+    """For each row of ``corpus.paragraphs``, the row of ``topic_units(corpus, unit)`` holding it.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    unit : {"paragraph", "section", "document"}
+
+    Returns
+    -------
+    ndarray of int
+    """
+    if unit not in UNITS:
+        raise InputError(f"unit '{unit}' is unknown: use {', '.join(UNITS)}")
+    p = corpus.paragraphs
+    return _unit_ids(p, unit) if len(p) else np.zeros(0, np.int64)
+
+
+def _unit_ids(p: pd.DataFrame, unit: str) -> np.ndarray:
+    """Unit number of each paragraph row: units numbered in order of first appearance."""
+    if unit == "paragraph":
+        # a new block starts at every non-bullet unit and at every section change
+        new = (p["kind"] != "bullet") | (p["doc_id"] != p["doc_id"].shift()) | \
+              (p["section"] != p["section"].shift())
+        keys = [new.cumsum().rename("block")]
+    elif unit == "section":
+        keys = [p["doc_id"], p["section"]]
+    else:
+        keys = [p["doc_id"]]
+    return p.groupby(keys, sort=False).ngroup().to_numpy()
 
 
 def _paragraph_words(corpus) -> np.ndarray:

@@ -126,9 +126,29 @@ class Vocabulary:
     def fit_transform(self, texts) -> sp.csr_matrix:
         """Learn the vocabulary from `texts`; return the sparse unit x term count matrix."""
         texts = list(texts)
+        return self.fit_tokens(*self.tokens(texts), len(texts))
+
+    def tokens(self, texts) -> tuple[np.ndarray, np.ndarray]:
+        """Tokenise `texts` for a fit, forgetting any words learned before.
+
+        With :func:`regroup`, one pass over a corpus's paragraphs serves a fit
+        on any units made of them and the counts of any other such units:
+        ``fit_tokens(*regroup(tokens, units), n_units)`` equals
+        ``fit_transform`` of the units' texts (their paragraphs joined), and
+        ``count_tokens`` then equals ``transform`` of other units' texts.
+
+        Returns
+        -------
+        (ndarray, ndarray)
+            Per token, its word id (-1: a stop word, a non-word or punctuation)
+            and the index of its text.
+        """
         self._stop = frozenset(T.stop_words()) | {str(w).lower() for w in self.stop_words}
         self._word_id_: dict[str, int] = {}
-        wid, text = self._tokens(texts, learn=True)
+        return self._tokens(list(texts), learn=True)
+
+    def fit_tokens(self, wid: np.ndarray, text: np.ndarray, n_texts: int) -> sp.csr_matrix:
+        """:meth:`fit_transform` from tokens of :meth:`tokens` (`text` in reading order, < `n_texts`)."""
         words = np.array(list(self._word_id_), dtype=object)
         self.fold_map_ = {}
         self._fold_ = np.arange(len(words) + 1)     # the extra entry absorbs the -1 of non-words
@@ -159,7 +179,7 @@ class Vocabulary:
         bi_col = col.get_indexer(words[b_a[pair_first]] + " " + words[b_b[pair_first]])
         rows = np.r_[u_row, b_row]
         cols = np.r_[uni_col[u_word], bi_col[np.searchsorted(pair_codes, pair)]]
-        full = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(all_terms)))
+        full = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_texts, len(all_terms)))
         full.sum_duplicates()
         n = full.shape[0]
         df = np.diff(full.tocsc().indptr)
@@ -187,7 +207,10 @@ class Vocabulary:
     def transform(self, texts) -> sp.csr_matrix:
         """Count the learned terms in new texts."""
         texts = list(texts)
-        wid, text = self._tokens(texts, learn=False)
+        return self.count_tokens(*self._tokens(texts, learn=False), len(texts))
+
+    def count_tokens(self, wid: np.ndarray, text: np.ndarray, n_texts: int) -> sp.csr_matrix:
+        """:meth:`transform` from tokens (word ids of this vocabulary, -1 for unknown words)."""
         u_row, u_word, b_row, b_a, b_b = self._term_ids(wid, text)
         n_words = len(self._word_id_) + 1
         pair = b_a * n_words + b_b
@@ -198,6 +221,31 @@ class Vocabulary:
         rows, cols = np.r_[u_row, b_row], np.r_[u_col, b_col]
         ok = cols >= 0
         m = sp.csr_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])),
-                          shape=(len(texts), len(self.terms_)))
+                          shape=(n_texts, len(self.terms_)))
         m.sum_duplicates()
         return m
+
+
+def regroup(tokens: tuple[np.ndarray, np.ndarray], group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens of texts as the tokens of groups of them, each group's texts joined in order.
+
+    Parameters
+    ----------
+    tokens : (ndarray, ndarray)
+        Word ids and text index per token, as :meth:`Vocabulary.tokens` gives them.
+    group : ndarray of int
+        The group of each text.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Word ids and group per token, grouped (stably: within a group the
+        texts keep their order, so adjacent tokens of consecutive texts pair
+        into bigrams as they do in ``"\\n".join(texts)``).
+    """
+    wid, text = tokens
+    unit = np.asarray(group)[text]
+    if len(unit) > 1 and (unit[1:] < unit[:-1]).any():
+        order = np.argsort(unit, kind="stable")
+        return wid[order], unit[order]
+    return wid, unit
