@@ -127,7 +127,8 @@ def cached_corpus(load, folder: str | Path, extensions=(".txt", ".md"), max_file
     corpus = cached_pickle(path, lambda: load(folder, extensions, max_file_mb, encoding_fallback),
                            dump=lambda obj, fh: pickle.dump(obj, fh, protocol=5))
     try:
-        path.touch()                # marks it newest, so pruning keeps the entries in use
+        if path.is_file():          # (an entry that could not be written is not created empty)
+            os.utime(path)          # marks it newest, so pruning keeps the entries in use
         _prune(cache_dir, KEEP)
     except OSError:
         pass

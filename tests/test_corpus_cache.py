@@ -104,6 +104,7 @@ def test_an_unwritable_cache_only_costs_time(folder, tmp_path):
     blocked.write_text("not a folder")
     corpus = cached_corpus(C._load_with_frames, folder, cache_dir=blocked / "corpus")
     assert len(corpus.sentences) == 4
+    assert blocked.read_text() == "not a folder"
 
 
 def test_only_the_newest_entries_are_kept(tmp_path, cache_dir):
@@ -114,3 +115,14 @@ def test_only_the_newest_entries_are_kept(tmp_path, cache_dir):
         (d / "a.txt").write_text(f"Document number {n} says one thing.\n", encoding="utf-8")
         corpus_from_params(params, d)
     assert len(list(cache_dir.glob("*.pkl"))) == KEEP
+
+
+def test_a_failed_write_leaves_no_entry(folder, cache_dir, monkeypatch):
+    from analysis import diskcache
+
+    def full_disk(path, write):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(diskcache, "write_atomic", full_disk)
+    assert len(corpus_from_params(load_params(), folder).sentences) == 4
+    assert not list(cache_dir.glob("*.pkl"))
