@@ -758,3 +758,26 @@ def test_paragraph_pairs_match_the_set_reference():
             assert lex == pytest.approx(jaccard(sets[i], sets[j]))
             assert ovl == pytest.approx(overlap(sets[i], sets[j]))
         assert set(got["scope"]) == {"cross"}
+
+
+def test_doc_pair_counts_by_hand():
+    """Related pairs per ordered document pair, both directions; a pair inside one document counts twice."""
+    from analysis.redundancy.detector import _doc_pair_counts
+
+    got = _doc_pair_counts(np.array([0, 0, 1, 2]), np.array([1, 1, 1, 0]), ["a", "b", "c"])
+    assert got.to_dict() == {("a", "b"): 2, ("a", "c"): 1, ("b", "a"): 2, ("b", "b"): 2, ("c", "a"): 1}
+    assert list(got.index) == sorted(got.index)                     # ordered by (doc_a, doc_b)
+    assert _doc_pair_counts(np.zeros(0, int), np.zeros(0, int), ["a"]).empty
+
+
+def test_verification_in_small_blocks_gives_the_same_pairs(monkeypatch):
+    """Candidates verified in many blocks on two threads: the same pairs, scores and flags as in one."""
+    from analysis.redundancy import detector
+
+    S = _synthetic(600)
+    whole = RedundancyDetector(backend="lexical", pairs_max=None).fit(None, sentences=S)
+    monkeypatch.setattr(detector, "VERIFY_BLOCK", 97)
+    blocks = RedundancyDetector(backend="lexical", pairs_max=None).fit(None, sentences=S)
+    assert whole.pair_total() > 10 * 97                              # many blocks, really
+    pd.testing.assert_frame_equal(blocks.pairs_, whole.pairs_)
+    pd.testing.assert_frame_equal(blocks.sentence_flags_, whole.sentence_flags_)

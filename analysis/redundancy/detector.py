@@ -18,8 +18,11 @@ tier only (:mod:`.clusters`). No plotting and no file I/O here.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .. import text as T
 from ..arrays import unique_sorted
@@ -36,8 +39,9 @@ from .shingles import _group_pairs, pair_overlap, shingle_sets
 from .verbatim import empty_passages, is_near_copy, near_copy_pairs, paragraph_pairs, passages
 
 
-#: Candidate pairs whose features are computed at a time (bounds memory).
-VERIFY_BLOCK = 1_000_000
+#: Candidate pairs whose features are computed at a time, and blocks computed at once (bound memory).
+VERIFY_BLOCK = 500_000
+VERIFY_THREADS = 2
 
 
 class RedundancyDetector:
@@ -282,14 +286,22 @@ class RedundancyDetector:
         m = len(keys)
         p_same, cos, jac, ovl = (np.empty(m) for _ in range(4))
         near = np.empty(m, dtype=bool)
-        for lo in progress(range(0, m, VERIFY_BLOCK), f"verifying {m:,} candidate pairs",
-                           unit="M pairs"):
+
+        def verify(lo: int) -> None:                   # one block; blocks write disjoint slices
             b = slice(lo, lo + VERIFY_BLOCK)
             shared = pair_overlap(X_sh, i[b], j[b])      # counted once for both uses
             X = pair_features(i[b], j[b], V, nb, tokens, sets, shingle_overlap=shared)
             p_same[b], cos[b] = self._verify(X), X["cosine"].to_numpy()
             jac[b], ovl[b], near[b] = is_near_copy(sets, i[b], j[b], self.near_copy,
                                                    self.near_copy_containment, overlap=shared)
+
+        # Two blocks at a time: their sparse products, gathers and BLAS calls release the GIL
+        # (28 M candidates at 5,000 documents: 31 s on one core, with the other idle).
+        with ThreadPoolExecutor(VERIFY_THREADS) as pool:
+            for _ in progress(pool.map(verify, range(0, m, VERIFY_BLOCK)),
+                              f"verifying {m:,} candidate pairs", total=-(-m // VERIFY_BLOCK),
+                              unit="blocks"):
+                pass
         del X_sh, sets, tokens
         same = near | (p_same >= self._verifier_threshold())
         related = ~same & (cos >= self.threshold_)
@@ -519,11 +531,22 @@ def _pair_counts(kind, within) -> pd.DataFrame:
 
 
 def _doc_pair_counts(da, db, names) -> pd.Series:
-    """Pairs between each ordered pair of documents, both directions, indexed by their names."""
+    """Pairs between each ordered pair of documents, both directions, indexed by their names.
+
+    A pair within one document counts twice on the diagonal (once per direction).
+    Counted in a sparse document-by-document matrix and indexed by codes: at
+    5,000 documents there are 20 M related pairs, and sorting them or
+    factorising a name per document pair took 10 s.
+    """
     width = max(len(names), 1)
-    key, count = np.unique(np.r_[da * width + db, db * width + da], return_counts=True)
-    names = np.asarray(names, dtype=object)
-    return pd.Series(count, index=pd.MultiIndex.from_arrays([names[key // width], names[key % width]]))
+    counts = sp.csr_matrix((np.ones(len(da), dtype=np.int64), (np.asarray(da), np.asarray(db))),
+                           shape=(width, width))
+    counts = (counts + counts.T).tocsr()          # sums duplicates; rows and columns ascending
+    counts.sort_indices()
+    rows = np.repeat(np.arange(width), np.diff(counts.indptr))
+    level = pd.Index(np.asarray(names, dtype=object))
+    index = pd.MultiIndex(levels=[level, level], codes=[rows, counts.indices], verify_integrity=False)
+    return pd.Series(counts.data, index=index)
 
 
 def _layers(n: int, i, j, kind, has_phrase, docs) -> pd.DataFrame:
