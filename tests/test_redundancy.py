@@ -693,12 +693,16 @@ def test_row_codes_group_exactly_the_equal_rows():
     from analysis.redundancy.shingles import _row_codes
 
     rng = np.random.default_rng(3)
-    band = rng.integers(0, 3, (500, 4)).astype(np.uint32)
-    band[:, 1] = np.where(band[:, 1] == 2, np.uint32(2**32 - 1), band[:, 1])   # the top of the range
-    code = _row_codes(band)
-    same_code = code[:, None] == code[None, :]
-    same_row = (band[:, None, :] == band[None, :, :]).all(axis=2)
-    assert np.array_equal(same_code, same_row)
+    for width in (1, 2, 3, 4):
+        band = rng.integers(0, 3, (500, width)).astype(np.uint32)
+        band = np.where(band == 2, np.uint32(2**32 - 1), band)          # the top of the range
+        code = _row_codes(band)
+        same_code = code[:, None] == code[None, :]
+        same_row = (band[:, None, :] == band[None, :, :]).all(axis=2)
+        assert np.array_equal(same_code, same_row)
+        # Numbered in order of first appearance (the candidates' order depends on it).
+        _, first = np.unique(code, return_index=True)
+        assert np.array_equal(code[np.sort(first)], np.arange(code.max() + 1))
 
 
 def test_strongest_matches_a_full_stable_sort():
@@ -781,3 +785,18 @@ def test_verification_in_small_blocks_gives_the_same_pairs(monkeypatch):
     assert whole.pair_total() > 10 * 97                              # many blocks, really
     pd.testing.assert_frame_equal(blocks.pairs_, whole.pairs_)
     pd.testing.assert_frame_equal(blocks.sentence_flags_, whole.sentence_flags_)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_entity_pattern_finds_what_the_plain_pattern_finds(seed):
+    """The capital-first entity pattern matches exactly where the plain one does, on random text."""
+    import re
+
+    from analysis.redundancy.paraphrase import _ENTITY_JOINED
+
+    plain = re.compile(r"(?<!^)(?<!\x00)(?<![.!?]\s)\b[A-Z][A-Za-z]+|\b[A-Z]{2,}\b")
+    rng = np.random.default_rng(seed)
+    alphabet = list("aZbYUN.!? ,\x00_9Éé-") + ["UN ", ". The ", "Mali", "\x00Ghana"]
+    text = "".join(rng.choice(alphabet, size=20_000))
+    found = [(m.span(), m.group()) for m in _ENTITY_JOINED.finditer(text)]
+    assert found == [(m.span(), m.group()) for m in plain.finditer(text)] and len(found) > 100

@@ -334,12 +334,17 @@ def minhash_candidate_arrays(sets: list[frozenset], num_perm: int = 128, thresho
 def _row_codes(values: np.ndarray) -> np.ndarray:
     """A code per row of a 2-D array of 32-bit values: equal rows, and only they, share a code.
 
-    One column at a time, ``code * 2**32 + value`` is factorised (a hash
-    table, exact: the code stays below the row count); sorting the rows as
-    raw bytes took 20 s of the 5,000-document run.
+    The first two columns are one 64-bit value; then, one column at a time,
+    ``code * 2**32 + value`` is factorised (a hash table, exact: the code
+    stays below the row count). Sorting the rows as raw bytes took 20 s of
+    the 5,000-document run; a factorisation per column, 9 s.
     """
-    code = pd.factorize(values[:, 0].astype(np.int64))[0].astype(np.int64)
-    for c in range(1, values.shape[1]):
+    values = np.asarray(values, dtype=np.uint32)
+    first = values[:, 0].astype(np.uint64) << np.uint64(32)
+    if values.shape[1] > 1:
+        first |= values[:, 1]
+    code = pd.factorize(first.view(np.int64))[0].astype(np.int64)
+    for c in range(2, values.shape[1]):
         code = pd.factorize((code << 32) | values[:, c].astype(np.int64))[0].astype(np.int64)
     return code
 
