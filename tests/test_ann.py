@@ -65,3 +65,17 @@ def test_approximate_search_recovers_planted_pairs_and_is_deterministic(dim):
     ok = a["sims"][r] > -1
     assert np.allclose(a["sims"][r][ok], true[ok], rtol=0, atol=1e-6)
     assert (np.diff(a["sims"], axis=1) <= 0).all()
+
+
+def test_candidate_pairs_are_each_pair_once_with_its_first_listed_cosine():
+    """The pairs frame equals the neighbour lists' pairs, deduplicated (first listing kept) and sorted."""
+    import pandas as pd
+
+    V, planted = _planted(400, 16, 40)
+    nb = neighbours(V, 5, 0.3, batch_size=64, exact_max=1000)
+    r, c = np.nonzero(nb["sims"] >= 0.3)
+    i, j = np.minimum(r, nb["index"][r, c]), np.maximum(r, nb["index"][r, c])
+    ref = (pd.DataFrame({"i": i, "j": j, "cosine": np.clip(nb["sims"][r, c], -1, 1).astype(float)})
+           .drop_duplicates(["i", "j"]).sort_values(["i", "j"], ignore_index=True))
+    pd.testing.assert_frame_equal(nb["pairs"], ref)
+    assert len(ref) < len(r) and planted <= set(zip(ref["i"].tolist(), ref["j"].tolist()))

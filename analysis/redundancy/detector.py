@@ -504,8 +504,9 @@ def _strongest(kind, p_same, cos, cap: int | None) -> np.ndarray:
     """
     if cap is None:
         return np.arange(len(kind))
-    picked = [_first_rows(np.flatnonzero(kind == k), [-np.round(p_same, 4), -cos], int(cap))
-              for k in np.unique(kind)]
+    keys = [-np.round(p_same, 4), -cos]              # once, not once per kind
+    picked = [_first_rows(np.flatnonzero(kind == k), keys, int(cap))
+              for k in np.flatnonzero(np.bincount(kind.astype(np.int64)))]
     return np.sort(np.concatenate(picked)) if picked else np.zeros(0, np.int64)
 
 
@@ -556,11 +557,15 @@ def _layers(n: int, i, j, kind, has_phrase, docs) -> pd.DataFrame:
     specs = [("verbatim", kind == 0), ("paraphrase", kind == 1), ("same point", kind <= 1),
              ("related", kind == 2), ("formulaic", has_phrase)]
     for name, m in specs:
-        for scope, s in (("within", m & within), ("cross", m & ~within), ("all", m)):
+        hits = {}
+        for scope, s in (("within", m & within), ("cross", m & ~within)):
             hit = np.zeros(n, dtype=bool)            # marks, not a sort: linear in the pairs
             hit[i[s]] = True
             hit[j[s]] = True
+            hits[scope] = (hit, int(s.sum()))
+        hits["all"] = (hits["within"][0] | hits["cross"][0], hits["within"][1] + hits["cross"][1])
+        for scope, (hit, pairs) in hits.items():
             involved = int(hit.sum())
-            rows.append({"layer": name, "scope": scope, "pairs": int(s.sum()), "sentences": involved,
+            rows.append({"layer": name, "scope": scope, "pairs": pairs, "sentences": involved,
                          "share_of_sentences": involved / max(n, 1)})
     return pd.DataFrame(rows)

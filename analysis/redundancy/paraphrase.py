@@ -96,8 +96,13 @@ def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512,
     mean_top = sims.mean(axis=1) if kk else np.zeros(n, dtype=np.float32)
     r, c = np.nonzero(sims >= floor)
     i, j = np.minimum(r, index[r, c]), np.maximum(r, index[r, c])
-    pairs = (pd.DataFrame({"i": i, "j": j, "cosine": np.clip(sims[r, c], -1, 1).astype(float)})
-             .drop_duplicates(["i", "j"]).sort_values(["i", "j"], ignore_index=True))
+    # Each pair once (its first listing, as drop_duplicates keeps), ordered by (i, j): one
+    # stable sort of integer keys, not a frame's (4.6 s at 5,000 documents).
+    key = i * max(n, 1) + j
+    order = np.argsort(key, kind="stable")
+    first = order[np.r_[True, key[order[1:]] != key[order[:-1]]]] if len(key) else order
+    pairs = pd.DataFrame({"i": i[first], "j": j[first],
+                          "cosine": np.clip(sims[r[first], c[first]], -1, 1).astype(float)})
     return {"index": index, "sims": sims, "mean_top": mean_top, "hub": hub, "pairs": pairs,
             "exact": exact}
 
