@@ -1,7 +1,10 @@
 """Writing tables: the fast (pyarrow) CSV path reads back as the pandas one does."""
 
+import gzip
+
 import numpy as np
 import pandas as pd
+import pytest
 
 from analysis import output
 from analysis.output import staged_folder, write_csv, write_frames
@@ -101,3 +104,30 @@ def test_written_tables_read_back_rounded(tmp_path):
     frame = pd.DataFrame({"p": [0.008881420237786973, 2 / 3]})
     write_frames({"t.csv": frame}, tmp_path)
     assert (tmp_path / "t.csv").read_text().splitlines() == ["p", "0.00888142", "0.666667"]
+
+
+def test_tables_written_two_at_a_time_are_the_files_written_one_by_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "GZIP_MIN_ROWS", 2)
+    monkeypatch.setattr(output, "PARQUET_MIN_ROWS", 3)
+    frame = _awkward()
+    frames = {"small.csv": frame.head(2), "big.csv": frame, "note.md": "# a note\n",
+              "mid.csv": frame.head(3).assign(rate=[1 / 3, 2 / 3, 0.123456789])}
+    runs = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(output, "WRITE_THREADS", threads)
+        written = write_frames(frames, tmp_path / str(threads))
+        runs[threads] = [(p.name, p.read_bytes()) for p in written]
+    # listed in the frames' order whatever order they were written in; every byte the same
+    assert [name for name, _ in runs[2]] == ["small.csv", "big.csv.gz", "big.parquet", "note.md",
+                                             "mid.csv.gz"]
+    assert runs[1] == runs[2]
+    assert b"0.3333" in gzip.decompress(dict(runs[2])["mid.csv.gz"])   # rounded, as one by one
+
+
+def test_a_failing_write_is_raised(tmp_path, monkeypatch):
+    def broken(frame, path, compress=False):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(output, "write_csv", broken)
+    with pytest.raises(OSError, match="No space left"):
+        write_frames({"a.csv": _awkward(), "b.md": "text"}, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["b.md"]     # no temporary file left behind
