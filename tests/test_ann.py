@@ -47,13 +47,20 @@ def test_approximate_search_recovers_planted_pairs_and_is_deterministic(dim):
     default = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
     try:
-        ivf = ann_index(V, 3)
+        built = ann_index(V, 3)
         assert faiss.omp_get_max_threads() == 1
     finally:
         faiss.omp_set_num_threads(default)
-    order = _list_order(ivf)
+    order = _list_order(built.ivf)
     assert np.array_equal(np.sort(order), np.arange(len(V)))      # every row once, cluster by cluster
-    c = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3, ivf=ivf, threads=lambda: 1)
+    # each row sits in the first cluster its search probes, and probes nprobe distinct ones
+    lists = np.repeat(np.arange(built.ivf.nlist), [built.ivf.invlists.list_size(c)
+                                                  for c in range(built.ivf.nlist)])
+    assert np.array_equal(built.probes[order, 0], lists)
+    assert built.probes.shape == (len(V), built.ivf.nprobe)
+    assert all(len(set(p)) == built.ivf.nprobe for p in built.probes[::500])
+    assert (np.diff(built.probe_sims, axis=1) <= 0).all()
+    c = neighbours(V, 10, 0.9, exact_max=1_000, random_state=3, ivf=built, threads=lambda: 1)
     assert np.array_equal(a["index"], c["index"]) and np.array_equal(a["sims"], c["sims"])
     # a row is never its own neighbour, and every listed neighbour is a real row
     assert (a["index"] != np.arange(len(V))[:, None]).all()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -68,7 +69,7 @@ def neighbours(vectors: np.ndarray, k: int, floor: float, batch_size: int = 512,
         Largest n searched exactly (None: always exact).
     random_state : int
         Seeds the index's clustering (approximate search only).
-    ivf : faiss index, optional
+    ivf : AnnIndex, optional
         :func:`ann_index` of these vectors, when already built (approximate
         search only; built here when omitted).
     threads : callable, optional
@@ -169,9 +170,11 @@ def ann_index(vectors: np.ndarray, random_state: int = 42):
 
     Returns
     -------
-    faiss.IndexIVFScalarQuantizer
-        Holding every row, row number as id; its width is `dim` rounded up
-        to a multiple of 16 (see :func:`_padded`).
+    AnnIndex
+        ``ivf``, a ``faiss.IndexIVFScalarQuantizer`` holding every row (row
+        number as id; its width is `dim` rounded up to a multiple of 16, see
+        :func:`_padded`), and each row's ``probes``: the clusters its own
+        search visits, found once for both adding and searching it.
     """
     import faiss
 
@@ -193,18 +196,38 @@ def ann_index(vectors: np.ndarray, random_state: int = 42):
         ivf.train(_padded(V[np.sort(sample)], width))
     finally:
         faiss.omp_set_num_threads(before)
-    for start in range(0, n, _CHUNK):            # padded copies a chunk at a time
-        ivf.add(_padded(V[start:start + _CHUNK], width))
     ivf.nprobe = ann_probes(n, nlist)
-    return ivf
+    # faiss's add finds each row's nearest cluster and its search the nprobe nearest again (a
+    # sixth of the search's time): found once here, the first places the row, all are searched.
+    probes = np.empty((n, ivf.nprobe), dtype=np.int32)
+    probe_sims = np.empty((n, ivf.nprobe), dtype=np.float32)
+    for start in range(0, n, _CHUNK):            # padded copies a chunk at a time
+        rows = _padded(V[start:start + _CHUNK], width)
+        sims, nearest = ivf.quantizer.search(rows, ivf.nprobe)
+        first = np.ascontiguousarray(nearest[:, 0])          # (held: swig_ptr keeps no reference)
+        ivf.add_core(len(rows), faiss.swig_ptr(rows), None, faiss.swig_ptr(first))
+        probes[start:start + len(rows)], probe_sims[start:start + len(rows)] = nearest, sims
+    return AnnIndex(ivf, probes, probe_sims)
+
+
+class AnnIndex(NamedTuple):
+    """:func:`ann_index`: the faiss index, and the clusters each of its rows' searches probes."""
+
+    ivf: object
+    probes: np.ndarray        # (n, nprobe) cluster numbers, nearest first
+    probe_sims: np.ndarray    # (n, nprobe) the row's inner products with their centroids
 
 
 #: Threads the index's k-means always trains on: its centroids depend on the count (two: the
 #: development machine's cores, on which every measured table was made).
 TRAIN_THREADS = 2
 
-#: Rows padded, added or searched per faiss call (bounds the copies and result buffers).
+#: Rows padded and added per faiss call (bounds the copies and result buffers).
 _CHUNK = 100_000
+
+#: Rows searched per faiss call: each call's thread count is set when it starts, so a search
+#: beside other work takes the second core within a few seconds of that work ending.
+_SEARCH_CHUNK = 20_000
 
 
 def _padded(rows: np.ndarray, width: int) -> np.ndarray:
@@ -221,8 +244,8 @@ def _list_order(ivf) -> np.ndarray:
         for c in range(ivf.nlist) if lists.list_size(c)])
 
 
-def _approximate_search(V: np.ndarray, kk: int, ivf, threads=None):
-    """Top-`kk` neighbours (self excluded) of every row of `V` from its index `ivf`.
+def _approximate_search(V: np.ndarray, kk: int, index: AnnIndex, threads=None):
+    """Top-`kk` neighbours (self excluded) of every row of `V` from its :func:`ann_index` `index`.
 
     Each row's search is independent of the others, so the order of the
     searches changes no neighbour. Rows are searched cluster by cluster:
@@ -239,14 +262,16 @@ def _approximate_search(V: np.ndarray, kk: int, ivf, threads=None):
     n = len(V)
     sims = np.empty((n, kk + 1), dtype=np.float32)
     found = np.empty((n, kk + 1), dtype=np.int64)
+    ivf = index.ivf
     order = _list_order(ivf)
     with _interrupt_checks_off(faiss):
-        for start in range(0, n, _CHUNK):
+        for start in range(0, n, _SEARCH_CHUNK):
             # omp_set_num_threads binds only the calling thread: a search in a thread of its own
             # can run on one core while the caller works and on all once it waits.
             faiss.omp_set_num_threads((threads() if threads else None) or default_threads)
-            rows = order[start:start + _CHUNK]
-            sims[rows], found[rows] = ivf.search(_padded(V[rows], ivf.d), kk + 1)
+            rows = order[start:start + _SEARCH_CHUNK]
+            sims[rows], found[rows] = ivf.search_preassigned(
+                _padded(V[rows], ivf.d), kk + 1, index.probes[rows], index.probe_sims[rows])
     faiss.omp_set_num_threads(default_threads)
     _rescore(V, found, sims)
     # Drop each row itself (or, when an identical row outranks it, the last neighbour).
