@@ -561,6 +561,12 @@ def test_doc_matrix_above_the_grid_size_lists_only_restating_pairs():
     # Hand count: c's sentences in points that b also has: point 0 and point 1 -> 2.
     assert grid.set_index(["doc_a", "doc_b"]).loc[("c", "b"), "shared_points"] == 2
     assert grid.set_index(["doc_a", "doc_b"]).loc[("c", "d"), "shared_points"] == 1
+    # related pairs per document pair: read at the listed pairs; unlisted or unknown ones ignored
+    rel = pd.Series([3, 4, 6], index=pd.MultiIndex.from_tuples([("c", "b"), ("d", "c"), ("x", "a")]))
+    for frame, expected in ((doc_matrix(flags, docs, related=rel), {("c", "b"): 3, ("d", "c"): 4}),
+                            (doc_matrix(flags, docs, related=rel, full_grid_max=2), {("c", "b"): 3})):
+        got = {(r.doc_a, r.doc_b): r.related_pairs for r in frame.itertuples() if r.related_pairs}
+        assert got == expected
 
 
 def test_shingle_matrix_holds_the_same_sets_as_shingles():

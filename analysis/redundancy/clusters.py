@@ -205,7 +205,8 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, related: pd.Series | None =
                                                                                len(doc_names))
     names = np.asarray(doc_names, dtype=object)
     out = pd.DataFrame({"doc_a": names[ia], "doc_b": names[ib]})
-    key = pd.MultiIndex.from_arrays([out["doc_a"], out["doc_b"]])
+    doc_index = pd.Index(doc_names)
+    key = ia * len(doc_names) + ib            # each listed pair as one integer, sorted
 
     # Sentences of doc_a in points with a member in doc_b, for the listed pairs only: join
     # each listed pair with doc_a's points, then keep the points doc_b also has (never a
@@ -219,12 +220,20 @@ def doc_matrix(flags: pd.DataFrame, doc_names: list, related: pd.Series | None =
     rel = related if related is not None else pd.Series(dtype=float)
 
     def lookup(series) -> np.ndarray:
+        """`series` (indexed by document pairs) at each listed pair, 0 where it has none."""
+        values = np.zeros(len(out), dtype=int)
         if len(series) == 0:
-            return np.zeros(len(out), dtype=int)
-        series = series.copy()
-        series.index = pd.MultiIndex.from_arrays([series.index.get_level_values(0),
-                                                  series.index.get_level_values(1)])
-        return series.reindex(key, fill_value=0).to_numpy().astype(int)
+            return values
+        # Integer keys from the index's levels and codes, not a MultiIndex reindex: the related
+        # pairs of 5,000 documents fall in millions of document pairs.
+        index = series.index
+        a, b = (np.append(doc_index.get_indexer(index.levels[level]), -1)[index.codes[level]]
+                for level in (0, 1))                               # a missing name (code -1): -1
+        wanted = a.astype(np.int64) * len(doc_names) + b
+        pos = np.minimum(np.searchsorted(key, wanted), len(key) - 1)     # key is sorted
+        found = (a >= 0) & (b >= 0) & (key[pos] == wanted)
+        values[pos[found]] = series.to_numpy()[found].astype(int)
+        return values
 
     out["scope"] = np.where(ia == ib, "within", "cross")
     out["sentences_a"] = out["doc_a"].map(sizes).astype(int)
