@@ -91,3 +91,62 @@ class Beside:
     def result(self):
         self._waiting.set()
         return self._future.result()
+
+
+_FORKED: tuple = ()       # (fn, args) of the child being forked: inherited, never pickled
+
+
+def _run_forked():
+    fn, args = _FORKED
+    return fn(*args)
+
+
+class _Forked:
+    """``fn(*args)`` in a forked child process; ``result()`` waits for it and returns its value.
+
+    The child inherits `args` (a corpus is not pickled to reach it); only the
+    value comes back, pickled.
+    """
+
+    def __init__(self, fn, args):
+        import multiprocessing
+
+        global _FORKED
+        _FORKED = (fn, args)
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(1)   # forks here, inheriting _FORKED
+        finally:
+            _FORKED = ()
+        self._value = self._pool.apply_async(_run_forked)
+
+    def result(self):
+        try:
+            return self._value.get()
+        finally:
+            self._pool.close()
+            self._pool.join()
+
+
+def forked(fn, args, fork: bool = True):
+    """``fn(*args)`` as a future: started at once in a forked process when `fork` (and the
+    platform can fork), else computed when asked for.
+
+    For Python-heavy work beside a busy thread: a process does not wait for
+    the GIL. The child sees the caller's memory as it was when forked.
+
+    Parameters
+    ----------
+    fn : callable
+    args : tuple
+    fork : bool
+
+    Returns
+    -------
+    object with ``result()``
+        An exception raised by `fn` is raised again by ``result()``.
+    """
+    import multiprocessing
+
+    if fork and "fork" in multiprocessing.get_all_start_methods():
+        return _Forked(fn, args)
+    return Deferred(fn, args)

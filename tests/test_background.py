@@ -30,3 +30,20 @@ def test_beside_asks_for_one_thread_until_the_caller_waits():
     threading.Timer(0.2, go.set).start()
     assert job.result() == 42
     assert asked == [1, None]
+
+
+def test_forked_runs_in_another_process_on_inherited_arguments():
+    import os
+
+    from analysis.background import forked
+
+    unpicklable = threading.Lock()              # reaches the child by fork, never pickled
+
+    def where(tag, lock):
+        return tag, os.getpid(), lock.locked()
+
+    tag, pid, locked = forked(where, ("x", unpicklable)).result()
+    assert (tag, locked) == ("x", False) and pid != os.getpid()
+    assert forked(where, ("y", unpicklable), fork=False).result() == ("y", os.getpid(), False)
+    with pytest.raises(ValueError):
+        forked(int, ("not a number",)).result()

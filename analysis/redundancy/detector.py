@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from .. import text as T
 from ..arrays import unique_sorted
-from ..background import Beside, Deferred
+from ..background import Beside, Deferred, forked
 from ..embeddings import Embedder
 from ..errors import InputError
 from ..progress import progress
@@ -239,7 +239,8 @@ class RedundancyDetector:
         # and runs in faiss without the GIL: it gets a thread while this one does the work that
         # needs no neighbours (at 5,000 documents, about 90 s of search on one core beside
         # about 100 s of work).
-        search = self._search(V, thread=is_approximate(n, self.top_k, self.exact_search_max))
+        search_beside = is_approximate(n, self.top_k, self.exact_search_max)
+        search = self._search(V, thread=search_beside)
         floor = self.floor_                  # training the verifier below searches too and resets it
         embed_stats = self.embed_stats_
         self.verifier_ = self.verifier
@@ -252,6 +253,11 @@ class RedundancyDetector:
             self.verifier_, self.verification_ = train_verifier(self, *self.training, settings,
                                                                 self.random_state)
             self.embed_stats_ = embed_stats  # the corpus's embedding, not the labelled set's
+        # Passages and paragraph pairs need no sentence pairs, and are mostly Python (a thread
+        # would wait for the GIL): beside the search a forked process finds them while this one
+        # builds the candidates (at 5,000 documents they took 35 s of this thread's time).
+        verbatim = forked(_verbatim_layers, (self, corpus, lsh),
+                          fork=search_beside and corpus is not None)
         tokens, sets = self._token_sets(S, corpus.sentence_tokens if sentences is None else None)
 
         # Candidates: embedding neighbours, shingle near-copies, shared phrases. Pairs are
@@ -262,12 +268,8 @@ class RedundancyDetector:
             S, min_n=ph["min_n"], min_docs=ph["min_docs"], min_repeats=ph["min_repeats"],
             tokens=corpus.sentence_tokens if sentences is None else None, with_members=True)
         phrase_of = _phrase_pairs(S, self.phrases_, int(ph["max_pair_sentences"]), members)
-        # Passages and paragraph pairs need no sentence pairs: done here, they use the time
-        # the search takes and finish before the candidates below set the memory peak.
-        self.passages_ = (passages(corpus, self.passage_min_words, self.passage_max_docs)
-                          if corpus is not None else empty_passages())
-        self.paragraph_pairs_ = paragraph_pairs(corpus, self.shingle_size, self.near_copy, lsh,
-                                                self.random_state, self.use_lsh)
+        self.passages_, self.paragraph_pairs_ = verbatim.result()
+        del verbatim
         nb = search.result()
         del search                                   # it holds the result: let del nb free it
         self.floor_, self.exact_search_ = floor, bool(nb["exact"])
@@ -416,6 +418,13 @@ class RedundancyDetector:
 
 
 # ---------------------------------------------------------------------- helpers
+
+def _verbatim_layers(det: RedundancyDetector, corpus, lsh: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shared passages and near-copy paragraph pairs of `corpus` (None: no passages)."""
+    return ((passages(corpus, det.passage_min_words, det.passage_max_docs)
+             if corpus is not None else empty_passages()),
+            paragraph_pairs(corpus, det.shingle_size, det.near_copy, lsh, det.random_state, det.use_lsh))
+
 
 def _phrase_pairs(S: pd.DataFrame, phrases: pd.DataFrame, max_sentences: int | None = None,
                   members: pd.DataFrame | None = None) -> pd.DataFrame:

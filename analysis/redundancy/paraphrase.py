@@ -270,6 +270,7 @@ def _approximate_search(V: np.ndarray, kk: int, index: AnnIndex, threads=None):
     sims = np.empty((n, kk + 1), dtype=np.float32)
     found = np.empty((n, kk + 1), dtype=np.int64)
     ivf = index.ivf
+    ivf.parallel_mode = 3        # search_preassigned splits rows over threads only in this mode
     order = _list_order(ivf)
     with _interrupt_checks_off(faiss):
         for start in range(0, n, _SEARCH_CHUNK):
