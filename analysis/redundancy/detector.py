@@ -237,8 +237,7 @@ class RedundancyDetector:
         self.threshold_ = float(thr)
         # Above exact_search_max sentences the approximate search is the longest single step
         # and runs in faiss without the GIL: it gets a thread while this one does the work that
-        # needs no neighbours (at 5,000 documents, about 90 s of search on one core beside
-        # about 100 s of work).
+        # needs no neighbours (at 5,000 documents about 85 s of search beside about 80 s of work).
         search_beside = is_approximate(n, self.top_k, self.exact_search_max)
         search = self._search(V, thread=search_beside)
         floor = self.floor_                  # training the verifier below searches too and resets it
