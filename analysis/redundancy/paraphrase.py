@@ -199,6 +199,7 @@ def ann_index(vectors: np.ndarray, random_state: int = 42):
     finally:
         faiss.omp_set_num_threads(before)
     ivf.nprobe = ann_probes(n, nlist)
+    ivf.parallel_mode = 3        # search_preassigned splits rows over threads only in this mode
     # faiss's add finds each row's nearest cluster and its search the nprobe nearest again (a
     # sixth of the search's time): found once here, the first places the row, all are searched.
     probes = np.empty((n, ivf.nprobe), dtype=np.int32)
@@ -270,7 +271,6 @@ def _approximate_search(V: np.ndarray, kk: int, index: AnnIndex, threads=None):
     sims = np.empty((n, kk + 1), dtype=np.float32)
     found = np.empty((n, kk + 1), dtype=np.int64)
     ivf = index.ivf
-    ivf.parallel_mode = 3        # search_preassigned splits rows over threads only in this mode
     order = _list_order(ivf)
     with _interrupt_checks_off(faiss):
         for start in range(0, n, _SEARCH_CHUNK):
