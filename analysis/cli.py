@@ -9,6 +9,7 @@ errors into one-line messages with exit status 2, and writes the frames.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import signal
 import sys
@@ -97,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         params = load_params(args.params)
         corpus = corpus_from_params(params, args.corpus)
+        # The parse lives as long as this process: the garbage collector need not walk its
+        # millions of objects again, and forked helpers then share its pages instead of
+        # copying them when a collection touches them (5-10 s at 5,000 documents).
+        gc.freeze()
         for w in corpus.warnings:
             print(f"warning: {w}", file=sys.stderr)
         out = Path(args.out)

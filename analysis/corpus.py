@@ -9,8 +9,10 @@ exactly the unit's text.
 from __future__ import annotations
 
 import codecs
+import gc
 import hashlib
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -623,10 +625,28 @@ def corpus_from_params(params: dict, folder: str | Path | None = None) -> Corpus
     path = Path(folder) if folder else resolve_path(c["dir"])
     settings = dict(extensions=c["extensions"], max_file_mb=c["max_file_mb"],
                     encoding_fallback=c["encoding_fallback"])
-    if not c.get("cache", True):
-        return load_corpus(path, **settings)
-    return cached_corpus(_load_with_frames, path, **settings, cache_dir=CACHE_DIR / "corpus",
-                         code=(Path(__file__), Path(T.__file__)))
+    with _collector_paused():
+        if not c.get("cache", True):
+            return load_corpus(path, **settings)
+        return cached_corpus(_load_with_frames, path, **settings, cache_dir=CACHE_DIR / "corpus",
+                             code=(Path(__file__), Path(T.__file__)))
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while the corpus is parsed or unpickled.
+
+    Both create millions of objects (a tuple per sentence) and no reference
+    cycles, and each pass of the collector walks all of them: at 5,000
+    documents that cost 2-4 s of a 4 s unpickling and 6 s of the parse.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _load_with_frames(folder, extensions, max_file_mb, encoding_fallback) -> Corpus:

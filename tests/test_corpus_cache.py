@@ -126,3 +126,27 @@ def test_a_failed_write_leaves_no_entry(folder, cache_dir, monkeypatch):
     monkeypatch.setattr(diskcache, "write_atomic", full_disk)
     assert len(corpus_from_params(load_params(), folder).sentences) == 4
     assert not list(cache_dir.glob("*.pkl"))
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_the_garbage_collector_is_paused_while_the_corpus_loads_and_restored(folder, monkeypatch,
+                                                                              tmp_path, cache):
+    import gc
+
+    seen = []
+    real_load, real_frames = C.load_corpus, C._load_with_frames
+    monkeypatch.setattr(C, "load_corpus", lambda *a, **k: seen.append(gc.isenabled()) or real_load(*a, **k))
+    monkeypatch.setattr(C, "_load_with_frames", lambda *a: seen.append(gc.isenabled()) or real_frames(*a))
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    params = load_params()
+    params["corpus"]["cache"] = cache
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert len(corpus_from_params(params, folder).docs) == 2
+        assert seen and not any(seen) and gc.isenabled()
+        gc.disable()                                 # a caller that turned it off keeps it off
+        corpus_from_params(params, folder)
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
