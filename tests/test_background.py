@@ -47,3 +47,28 @@ def test_forked_runs_in_another_process_on_inherited_arguments():
     assert forked(where, ("y", unpicklable), fork=False).result() == ("y", os.getpid(), False)
     with pytest.raises(ValueError):
         forked(int, ("not a number",)).result()
+
+
+def test_in_row_blocks_covers_every_row_once_and_raises_a_blocks_error():
+    import numpy as np
+
+    from analysis.background import in_row_blocks
+
+    for threads in (1, 2):
+        seen = np.zeros(1003, dtype=int)
+        calls = []
+
+        def mark(lo, hi):
+            calls.append((lo, hi))
+            seen[lo:hi] += 1
+
+        in_row_blocks(mark, 1003, 100, threads=threads)
+        assert (seen == 1).all() and sorted(calls)[-1] == (1000, 1003) and len(calls) == 11
+    in_row_blocks(lambda lo, hi: pytest.fail("no rows, no call"), 0, 100)
+
+    def fails(lo, hi):
+        if lo == 300:
+            raise ValueError("block 3")
+
+    with pytest.raises(ValueError, match="block 3"):
+        in_row_blocks(fails, 1003, 100)
