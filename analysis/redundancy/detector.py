@@ -311,24 +311,35 @@ class RedundancyDetector:
         # Kinds as codes into KINDS (-1: no kind), phrases as rows of the phrase pairs (-1: none):
         # millions of pairs, so no string per pair until the listed pairs' frame is built.
         kind = np.select([near, same, related, has_phrase], [0, 1, 2, 3], default=-1).astype(np.int8)
-        keep = kind >= 0
-        docs = pd.factorize(S["doc_id"])[0]
-        self.pair_counts_ = _pair_counts(kind[keep], docs[i[keep]] == docs[j[keep]])
-        self.layers_ = _layers(n, i[keep], j[keep], kind[keep], has_phrase[keep], docs)
-        listed = _strongest(kind[keep], p_same[keep], cos[keep], self.pairs_max)
         phrase_at = np.where(has_phrase, np.asarray(phrase.codes)[at] if len(phrase) else -1, -1)
-        self.pairs_ = _pair_frame(S, *(x[keep][listed] for x in (i, j, kind, p_same, jac, ovl, cos)),
-                                  phrase_at[keep][listed], phrase.categories.to_numpy(dtype=object))
-        related_docs = _doc_pair_counts(docs[i[related]], docs[j[related]], pd.unique(S["doc_id"]))
+        nearest = nb["sims"][:, 0].astype(float) if nb["sims"].shape[1] else np.full(n, np.nan)
+        names = phrase.categories.to_numpy(dtype=object)
+        del keys, at, near, same, related, phrase, phrase_keys, nb
+        # From here only the pairs of some kind count: each array is cut to them once, and the
+        # full ones (about 3.5 GB at 5,000 documents) go before the summaries add their own.
+        keep = np.flatnonzero(kind >= 0)
+        i, j, kind, has_phrase, phrase_at = i[keep], j[keep], kind[keep], has_phrase[keep], phrase_at[keep]
+        p_same, cos, jac, ovl = p_same[keep], cos[keep], jac[keep], ovl[keep]
+        del keep
+        same, related = kind <= 1, kind == 2       # (kinds 0 and 1: near copies and paraphrases)
+        docs = pd.factorize(S["doc_id"])[0]
+        # Document pairs on a second thread: sparse construction and sorts that release the GIL.
+        with ThreadPoolExecutor(1) as pool:
+            doc_pairs = pool.submit(_doc_pair_counts, docs[i[related]], docs[j[related]],
+                                    pd.unique(S["doc_id"]))
+            within = docs[i] == docs[j]
+            self.pair_counts_ = _pair_counts(kind, within)
+            self.layers_ = _layers(n, i, j, kind, has_phrase, within)
+            del within
+            listed = _strongest(kind, p_same, cos, self.pairs_max)
+            self.pairs_ = _pair_frame(S, *(x[listed] for x in (i, j, kind, p_same, jac, ovl, cos,
+                                                              phrase_at)), names)
+            related_docs = doc_pairs.result()
 
         # Points and the one definition of "restated".
         ai, bi = i[same], j[same]  # (the pair frame is sorted for reading; use the unsorted masks)
         ri, rj = i[related], j[related]
-        nearest = nb["sims"][:, 0].astype(float) if nb["sims"].shape[1] else np.full(n, np.nan)
-        # Tens of millions of candidates at 5,000 documents (about 3.5 GB): free them before
-        # the points, flags and clusters add their own arrays.
-        del (keys, i, j, p_same, cos, jac, ovl, near, same, related, at, has_phrase, kind, keep,
-             phrase, phrase_at, phrase_keys, nb)
+        del i, j, p_same, cos, jac, ovl, same, related, has_phrase, kind, phrase_at
         labels = C.point_labels(n, ai, bi)
         in_phrase = np.zeros(n, dtype=bool)
         in_phrase[members["row"].to_numpy()] = True
@@ -558,10 +569,12 @@ def _doc_pair_counts(da, db, names) -> pd.Series:
     return pd.Series(counts.data, index=index)
 
 
-def _layers(n: int, i, j, kind, has_phrase, docs) -> pd.DataFrame:
-    """Pairs and sentences per layer and scope (a sentence counts once per layer)."""
+def _layers(n: int, i, j, kind, has_phrase, within) -> pd.DataFrame:
+    """Pairs and sentences per layer and scope (a sentence counts once per layer).
+
+    `within` marks the pairs inside one document.
+    """
     rows = []
-    within = docs[i] == docs[j]
     specs = [("verbatim", kind == 0), ("paraphrase", kind == 1), ("same point", kind <= 1),
              ("related", kind == 2), ("formulaic", has_phrase)]
     for name, m in specs:
