@@ -200,10 +200,23 @@ def _group_pairs(groups: np.ndarray, max_group: int | None = None) -> tuple[np.n
     A group of at most `max_group` rows (or any group, when None) gives every
     pair; a larger one gives a star, its first row paired with each other row,
     so the pairs grow with the rows, not with the square of a group's size,
-    and the group still ends up connected.
+    and the group still ends up connected. Pairs come group by group, in
+    ascending order of the codes.
     """
-    order = np.argsort(groups, kind="stable")
-    g = groups[order]
+    groups = np.asarray(groups)
+    rows = np.arange(len(groups))
+    if len(groups) and groups.min() >= 0 and groups.max() < 4 * len(groups):
+        # Rows alone in their group pair with nothing: only the others are sorted (most
+        # rows, when the codes are bands of MinHash signatures).
+        rows = np.flatnonzero(np.bincount(groups)[groups] > 1)
+    order = rows[np.argsort(groups[rows], kind="stable")]
+    return _sorted_group_pairs(order, groups[order], max_group)
+
+
+def _sorted_group_pairs(order: np.ndarray, g: np.ndarray, max_group: int | None):
+    """:func:`_group_pairs` of rows `order` whose codes `g` are sorted (a group's rows ascending)."""
+    if not len(g):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
     size = np.diff(np.r_[first, len(g)])
     row_size = np.repeat(size, size)
