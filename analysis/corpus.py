@@ -190,8 +190,9 @@ class Corpus:
                     cols["text"].extend(d.text[a:b] for a, b in u.sentences)
                     n += k
         frame = pd.DataFrame(cols)
-        tokens = T.tokenize(cols["text"])
-        self.__dict__["sentence_tokens"] = tokens    # fills the cached property below
+        *tokens, marks = T.tokenize(cols["text"], marks=True)
+        self.__dict__["sentence_tokens"] = tuple(tokens)    # fills the cached properties below
+        self.__dict__["sentence_marks"] = marks
         frame["words"] = np.bincount(tokens[2], minlength=len(frame))
         return frame
 
@@ -209,7 +210,22 @@ class Corpus:
         got = self.__dict__.get("sentence_tokens")
         return got if got is not None else T.tokenize(frame["text"].tolist())  # ... unless built before
 
-    def paragraph_tokens(self) -> tuple:
+    @cached_property
+    def sentence_marks(self):
+        """Where the sentences' punctuation and other non-word characters lie among their words.
+
+        Returns
+        -------
+        (ndarray, ndarray) or None
+            ``marks`` of :func:`analysis.text.tokenize`: per mark, the number
+            of :attr:`sentence_tokens` words before it and its sentence's row.
+        """
+        frame = self.sentences               # found with the words when the frame was built
+        if "sentence_marks" in self.__dict__:
+            return self.__dict__["sentence_marks"]
+        return T.tokenize(frame["text"].tolist(), marks=True)[3]
+
+    def paragraph_tokens(self, marks: bool = False) -> tuple:
         """Every paragraph's lower-cased words: the sentences' tokens, regrouped.
 
         A unit's sentences split it at whitespace and cover all of its words,
@@ -217,16 +233,26 @@ class Corpus:
         paragraphs need no tokenising of their own. Not kept: an array as long
         as the corpus, asked for once.
 
+        Parameters
+        ----------
+        marks : bool
+            Also give the paragraphs' marks (:attr:`sentence_marks`).
+
         Returns
         -------
         tuple
             ``(vocabulary, ids, paragraph)`` as :func:`analysis.text.tokenize`
             gives them for the texts of :attr:`paragraphs`; ``paragraph``
-            indexes its rows.
+            indexes its rows. With `marks`, a fourth item: per mark, the
+            number of words before it and its paragraph's row (None when the
+            sentences' marks are unknown).
         """
         vocab, ids, sentence = self.sentence_tokens
         row = pd.Index(self.paragraphs["paragraph_id"]).get_indexer(self.sentences["paragraph_id"])
-        return vocab, ids, row[sentence]
+        if not marks:
+            return vocab, ids, row[sentence]
+        placed = self.sentence_marks
+        return vocab, ids, row[sentence], (None if placed is None else (placed[0], row[placed[1]]))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -652,5 +678,5 @@ def _collector_paused():
 def _load_with_frames(folder, extensions, max_file_mb, encoding_fallback) -> Corpus:
     corpus = load_corpus(folder, extensions, max_file_mb, encoding_fallback)
     # Built before the corpus is stored: every command asks for some of them.
-    corpus.documents, corpus.sections, corpus.paragraphs, corpus.sentence_tokens
+    corpus.documents, corpus.sections, corpus.paragraphs, corpus.sentence_tokens, corpus.sentence_marks
     return corpus

@@ -64,9 +64,11 @@ def words(text: str) -> list[str]:
 
 
 _WORD_OR_BREAK_RE = re.compile(WORD_RE.pattern + "|\x00")
+#: The same, and any other character that is not a space: punctuation and symbols ("marks").
+_WORD_BREAK_OR_MARK_RE = re.compile(WORD_RE.pattern + "|\x00|\\S")
 
 
-def tokenize(texts: list[str], chunk: int = 20000):
+def tokenize(texts: list[str], chunk: int = 20000, marks: bool = False):
     """Lower-cased :func:`words` of many texts, in one regex pass per `chunk` texts.
 
     Parameters
@@ -75,6 +77,10 @@ def tokenize(texts: list[str], chunk: int = 20000):
         Sentences or paragraphs.
     chunk : int
         Texts joined per pass (bounds the size of the intermediate list).
+    marks : bool
+        Also say where the texts' other non-space characters (punctuation,
+        symbols) lie among the words: the topic vocabulary pairs two words
+        into a bigram only when no such mark stands between them.
 
     Returns
     -------
@@ -85,30 +91,50 @@ def tokenize(texts: list[str], chunk: int = 20000):
     text : ndarray of int64
         For each word, the index of the text it is in, so that
         ``np.bincount(text, minlength=len(texts))`` counts each text's words.
+    marks : (ndarray, ndarray) or None
+        Only with ``marks=True``: for each mark, in reading order, the number
+        of words before it and the index of its text. None when a text holds
+        a NUL character (read as a space, so its marks cannot be placed).
     """
     import numpy as np
     import pandas as pd
 
     vocab: dict[str, int] = {}
-    ids, where = [], []
+    ids, where, mark_at, mark_text = [], [], [], []
+    pattern = _WORD_BREAK_OR_MARK_RE if marks else _WORD_OR_BREAK_RE
+    words_before, nul = 0, False
     for lo in range(0, len(texts), chunk):
         part = texts[lo:lo + chunk]
         joined = "\x00".join(part) + "\x00"
         if joined.count("\x00") != len(part):   # a text holds NUL: like a space, it ends a word
             joined = "\x00".join(t.replace("\x00", " ") for t in part) + "\x00"
-        found = _WORD_OR_BREAK_RE.findall(joined)
-        # One lower() on the joined words, not one per word; the breaks are codes too.
-        lowered = "\x01".join(found).lower().split("\x01")
-        codes, uniques = pd.factorize(pd.Series(lowered, dtype=object))
+            nul = True
+        # Coded as found, then only the distinct tokens lower-cased ("The" and "the" then share
+        # an id): lower-casing every token cost a third of the time. The breaks are codes too.
+        codes, uniques = pd.factorize(pd.Series(pattern.findall(joined), dtype=object))
         brk = codes == int(np.flatnonzero(uniques == "\x00")[0])
         text_of = lo + np.cumsum(brk) - brk
-        remap = np.array([-1 if u == "\x00" else vocab.setdefault(u, len(vocab)) for u in uniques],
-                         dtype=np.int64)
-        ids.append(remap[codes[~brk]])
-        where.append(text_of[~brk])
+        # A word begins with a letter or digit; a mark is one other character (a mark never
+        # enters the vocabulary).
+        remap = np.array([-1 if u == "\x00" else -2 if not u[0].isalnum()
+                          else vocab.setdefault(u.lower(), len(vocab)) for u in uniques], dtype=np.int64)
+        word_id = remap[codes]
+        is_word = word_id >= 0
+        ids.append(word_id[is_word])
+        where.append(text_of[is_word])
+        if marks:
+            is_mark = word_id == -2
+            mark_at.append((words_before + np.cumsum(is_word) - is_word)[is_mark])
+            mark_text.append(text_of[is_mark])
+            words_before += int(is_word.sum())
     empty = np.zeros(0, np.int64)
-    return (np.array(list(vocab), dtype=object),
-            np.concatenate(ids) if ids else empty, np.concatenate(where) if where else empty)
+    out = (np.array(list(vocab), dtype=object),
+           np.concatenate(ids) if ids else empty, np.concatenate(where) if where else empty)
+    if not marks:
+        return out
+    placed = None if nul else (np.concatenate(mark_at) if mark_at else empty,
+                               np.concatenate(mark_text) if mark_text else empty)
+    return out + (placed,)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

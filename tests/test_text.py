@@ -55,3 +55,16 @@ def test_tokenize_counts_each_text_and_survives_nul():
     assert [vocab[i] for i in ids] == ["the", "u", "n", "mission's", "capacity-building",
                                        "a", "b", "a", "peace", "peace"]
     assert [T.words(t) for t in texts] == [[vocab[i] for i in ids[where == k]] for k in range(4)]
+
+
+def test_tokenize_places_every_mark_among_the_words():
+    import numpy as np
+
+    texts = ["Hello, world! It's U.N. peace-keeping...", "a_b — c", "", "¿Qué?", "***"]
+    vocab, ids, where, (at, text) = T.tokenize(texts, chunk=2, marks=True)
+    plain = T.tokenize(texts, chunk=2)
+    assert all(np.array_equal(a, b) for a, b in zip((vocab, ids, where), plain))   # words unchanged
+    # Hand-counted: words 0-5 in text 0 (hello ... peace-keeping), a b c = 6-8, qué = 9.
+    assert at.tolist() == [1, 2, 4, 5, 6, 6, 6, 7, 8, 9, 10, 10, 10, 10]
+    assert text.tolist() == [0, 0, 0, 0, 0, 0, 0, 1, 1, 3, 3, 4, 4, 4]
+    assert T.tokenize(["a\x00b, c"], marks=True)[3] is None          # NUL read as a space: unplaced
