@@ -284,6 +284,24 @@ def test_one_tokenising_of_the_paragraphs_serves_every_unit(corpus5, mini, unit)
             assert (counted != ref.transform(other_texts)).nnz == 0
 
 
+def test_corpus_tokens_are_the_paragraphs_tokenised_again(corpus5, mini):
+    """Taken from the parse's words and marks, the same ids and texts as a regex pass over the
+    paragraphs, including punctuation runs, a paragraph of marks only, bullets and symbols."""
+    from analysis.corpus import Corpus, parse_document
+
+    odd = parse_document("odd", "# Head\n\nOne. Two 2.5 words! Peace-keeping's (U.N.) role\n\n***\n\n"
+                                "- a bullet. With two\n- 3 — “quoted” … end_of_line\n")
+    nul = parse_document("nul", "Peace keeping\x00mission, civilian protection.\n")
+    for corpus in (corpus5, mini, Corpus([odd]), Corpus([odd, nul])):
+        ref, shared = Vocabulary(min_df=1), Vocabulary(min_df=1)
+        want = ref.tokens(corpus.paragraphs["text"].tolist())
+        got = shared.corpus_tokens(corpus)
+        assert np.array_equal(want[0], got[0]) and np.array_equal(want[1], got[1])
+        assert list(ref._word_id_.items()) == list(shared._word_id_.items())
+        assert (got[0] == -1).sum() > 0
+    assert Corpus([odd, nul]).sentence_marks is None          # (tokenised again: same tokens)
+
+
 def test_regroup_joins_texts_in_order_even_when_groups_interleave():
     texts = ["peace keeping", "civilian protection", "rule law", "mission mandate"]
     group = np.array([1, 0, 1, 0])          # groups interleave: 0 = texts 1, 3; 1 = texts 0, 2

@@ -118,9 +118,10 @@ def analyse_topics(corpus, params: dict | None = None, n_topics: int | None = No
     scanning = (None if k_scan is not None or not texts else
                 start(scan_function or S.k_scan, (texts, s), thread=n_jobs > 1))
     vocab = Vocabulary.from_settings(s)
-    # The paragraphs are tokenised once: the units, and the paragraphs and sections placed
-    # with the finished model, are all made of them (a unit's text is its paragraphs joined).
-    tokens = vocab.tokens(corpus.paragraphs["text"].tolist()) if texts else None
+    # The paragraphs' tokens, taken from the parse, serve everything: the units, and the
+    # paragraphs and sections placed with the finished model, are all made of paragraphs (a
+    # unit's text is its paragraphs joined).
+    tokens = vocab.corpus_tokens(corpus) if texts else None
     counts = (vocab.fit_tokens(*regroup(tokens, unit_of_paragraph(corpus, chosen_unit)), len(texts))
               if texts else sp.csr_matrix((0, 0)))
     usable = int((np.asarray(counts.sum(axis=1)).ravel() > 0).sum()) if texts else 0

@@ -147,6 +147,29 @@ class Vocabulary:
         self._word_id_: dict[str, int] = {}
         return self._tokens(list(texts), learn=True)
 
+    def corpus_tokens(self, corpus) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`tokens` of a corpus's paragraphs (``corpus.paragraphs["text"]``), from its parse.
+
+        The parse has found every word of the sentences and every mark
+        (punctuation, symbols) between them, and a paragraph's sentences
+        cover its non-space characters in order: the same tokens, in the same
+        order, without a second regex pass over the corpus (14 s at 5,000
+        documents). A mark or a word that is not kept is -1, as in
+        :meth:`tokens`; a corpus whose marks are unknown is tokenised again.
+        """
+        words, ids, paragraph, marks = corpus.paragraph_tokens(marks=True)
+        if marks is None:
+            return self.tokens(corpus.paragraphs["text"].tolist())
+        self._stop = frozenset(T.stop_words()) | {str(w).lower() for w in self.stop_words}
+        self._word_id_ = {}
+        # The parse's words come in order of first use, so the ids are learned in that order too.
+        learned = np.fromiter((-1 if (w := self._word(word)) is None
+                               else self._word_id_.setdefault(w, len(self._word_id_)) for word in words),
+                              dtype=np.int64, count=len(words))
+        at, mark_paragraph = marks
+        return (np.insert(learned[ids], at, -1),
+                np.insert(np.asarray(paragraph, dtype=np.int64), at, mark_paragraph))
+
     def fit_tokens(self, wid: np.ndarray, text: np.ndarray, n_texts: int) -> sp.csr_matrix:
         """:meth:`fit_transform` from tokens of :meth:`tokens` (`text` in reading order, < `n_texts`)."""
         words = np.array(list(self._word_id_), dtype=object)
