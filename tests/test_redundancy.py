@@ -533,6 +533,11 @@ def test_group_pairs_lists_every_pair_once():
     # A star on 1,000 rows is 999 pairs, not 499,500, and keeps the group connected.
     x, y = _group_pairs(np.r_[np.zeros(1000, int), np.ones(3, int)], max_group=30)
     assert len(x) == 999 + 3 and set(x[:999].tolist()) == {0}
+    # Codes far above the row count (no count per code is kept): the same pairs, same order.
+    x, y = _group_pairs(np.array([5, 1, 5, 2, 5, 1]) * 10**12)
+    assert list(zip(x.tolist(), y.tolist())) == [(1, 5), (0, 2), (0, 4), (2, 4)]
+    x2, y2 = _group_pairs(np.array([5, 1, 5, 2, 5, 1]))
+    assert np.array_equal(x, x2) and np.array_equal(y, y2)
 
 
 def test_doc_matrix_above_the_grid_size_lists_only_restating_pairs():
