@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus = corpus_from_params(params, args.corpus)
         # The parse lives as long as this process: the garbage collector need not walk its
         # millions of objects again, and forked helpers then share its pages instead of
-        # copying them when a collection touches them (5-10 s at 5,000 documents).
+        # copying them when a collection touches them (with the pause while loading, 3-9 s
+        # per command at 5,000 documents).
         gc.freeze()
         for w in corpus.warnings:
             print(f"warning: {w}", file=sys.stderr)

@@ -664,7 +664,8 @@ def _collector_paused():
 
     Both create millions of objects (a tuple per sentence) and no reference
     cycles, and each pass of the collector walks all of them: at 5,000
-    documents that cost 2-4 s of a 4 s unpickling and 6 s of the parse.
+    documents unpickling the parse took 3.6 s with the collector on and
+    1.0 s with it off.
     """
     was_on = gc.isenabled()
     gc.disable()
