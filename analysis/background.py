@@ -156,7 +156,8 @@ def forked(fn, args, fork: bool = True):
 BLOCK_THREADS = 2
 
 
-def in_row_blocks(fn, n: int, block: int, threads: int = BLOCK_THREADS) -> None:
+def in_row_blocks(fn, n: int, block: int, threads: int = BLOCK_THREADS,
+                  desc: str | None = None) -> None:
     """``fn(lo, hi)`` for consecutive row blocks ``[lo, hi)`` of ``range(n)``, on a few threads.
 
     For NumPy and SciPy steps that release the GIL (products, element-wise
@@ -174,14 +175,24 @@ def in_row_blocks(fn, n: int, block: int, threads: int = BLOCK_THREADS) -> None:
     block : int
         Rows per call.
     threads : int
+    desc : str, optional
+        Label of a progress bar over the blocks (on a terminal only).
     """
+    from .progress import progress
+
     starts = range(0, n, block)
+
+    def run(lo):
+        return fn(lo, min(lo + block, n))
+
+    def drain(done):
+        for _ in (progress(done, desc, total=len(starts), unit="blocks") if desc else done):
+            pass
+
     if threads <= 1 or len(starts) <= 1:
-        for lo in starts:
-            fn(lo, min(lo + block, n))
+        drain(map(run, starts))
         return
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(threads) as pool:
-        for _ in pool.map(lambda lo: fn(lo, min(lo + block, n)), starts):
-            pass
+        drain(pool.map(run, starts))

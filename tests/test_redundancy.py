@@ -538,6 +538,8 @@ def test_group_pairs_lists_every_pair_once():
     assert list(zip(x.tolist(), y.tolist())) == [(1, 5), (0, 2), (0, 4), (2, 4)]
     x2, y2 = _group_pairs(np.array([5, 1, 5, 2, 5, 1]))
     assert np.array_equal(x, x2) and np.array_equal(y, y2)
+    # Every row alone in its group (most MinHash bands of a small corpus): no pairs, star or not.
+    assert all(len(a) == 0 for a in _group_pairs(np.arange(5), max_group=2) + _group_pairs(np.arange(5)))
 
 
 def test_doc_matrix_above_the_grid_size_lists_only_restating_pairs():

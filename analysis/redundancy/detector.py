@@ -18,18 +18,15 @@ tier only (:mod:`.clusters`). No plotting and no file I/O here.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from .. import text as T
 from ..arrays import unique_sorted
-from ..background import Beside, Deferred, forked
+from ..background import Beside, Deferred, forked, in_row_blocks, start
 from ..embeddings import Embedder
 from ..errors import InputError
-from ..progress import progress
 from . import clusters as C
 from .formulaic import phrase_table
 from .paraphrase import (SamePointVerifier, ann_index, is_approximate, neighbours, pair_features,
@@ -288,8 +285,8 @@ class RedundancyDetector:
         p_same, cos, jac, ovl = (np.empty(m) for _ in range(4))
         near = np.empty(m, dtype=bool)
 
-        def verify(lo: int) -> None:                   # one block; blocks write disjoint slices
-            b = slice(lo, lo + VERIFY_BLOCK)
+        def verify(lo: int, hi: int) -> None:          # one block; blocks write disjoint slices
+            b = slice(lo, hi)
             shared = pair_overlap(X_sh, i[b], j[b])      # counted once for both uses
             X = pair_features(i[b], j[b], V, nb, tokens, sets, shingle_overlap=shared)
             p_same[b], cos[b] = self._verify(X), X["cosine"].to_numpy()
@@ -298,11 +295,7 @@ class RedundancyDetector:
 
         # Two blocks at a time: their sparse products, gathers and BLAS calls release the GIL
         # (28 M candidates at 5,000 documents: 31 s on one core, with the other idle).
-        with ThreadPoolExecutor(VERIFY_THREADS) as pool:
-            for _ in progress(pool.map(verify, range(0, m, VERIFY_BLOCK)),
-                              f"verifying {m:,} candidate pairs", total=-(-m // VERIFY_BLOCK),
-                              unit="blocks"):
-                pass
+        in_row_blocks(verify, m, VERIFY_BLOCK, VERIFY_THREADS, desc=f"verifying {m:,} candidate pairs")
         del X_sh, sets, tokens
         same = near | (p_same >= self._verifier_threshold())
         related = ~same & (cos >= self.threshold_)
@@ -324,17 +317,15 @@ class RedundancyDetector:
         same, related = kind <= 1, kind == 2       # (kinds 0 and 1: near copies and paraphrases)
         docs = pd.factorize(S["doc_id"])[0]
         # Document pairs on a second thread: sparse construction and sorts that release the GIL.
-        with ThreadPoolExecutor(1) as pool:
-            doc_pairs = pool.submit(_doc_pair_counts, docs[i[related]], docs[j[related]],
-                                    pd.unique(S["doc_id"]))
-            within = docs[i] == docs[j]
-            self.pair_counts_ = _pair_counts(kind, within)
-            self.layers_ = _layers(n, i, j, kind, has_phrase, within)
-            del within
-            listed = _strongest(kind, p_same, cos, self.pairs_max)
-            self.pairs_ = _pair_frame(S, *(x[listed] for x in (i, j, kind, p_same, jac, ovl, cos,
-                                                              phrase_at)), names)
-            related_docs = doc_pairs.result()
+        doc_pairs = start(_doc_pair_counts, (docs[i[related]], docs[j[related]], pd.unique(S["doc_id"])))
+        within = docs[i] == docs[j]
+        self.pair_counts_ = _pair_counts(kind, within)
+        self.layers_ = _layers(n, i, j, kind, has_phrase, within)
+        del within
+        listed = _strongest(kind, p_same, cos, self.pairs_max)
+        self.pairs_ = _pair_frame(S, *(x[listed] for x in (i, j, kind, p_same, jac, ovl, cos, phrase_at)),
+                                  names)
+        related_docs = doc_pairs.result()
 
         # Points and the one definition of "restated".
         ai, bi = i[same], j[same]  # (the pair frame is sorted for reading; use the unsorted masks)

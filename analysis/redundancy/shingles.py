@@ -210,11 +210,7 @@ def _group_pairs(groups: np.ndarray, max_group: int | None = None) -> tuple[np.n
         # rows, when the codes are bands of MinHash signatures).
         rows = np.flatnonzero(np.bincount(groups)[groups] > 1)
     order = rows[np.argsort(groups[rows], kind="stable")]
-    return _sorted_group_pairs(order, groups[order], max_group)
-
-
-def _sorted_group_pairs(order: np.ndarray, g: np.ndarray, max_group: int | None):
-    """:func:`_group_pairs` of rows `order` whose codes `g` are sorted (a group's rows ascending)."""
+    g = groups[order]
     if not len(g):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]

@@ -143,9 +143,13 @@ class Vocabulary:
             Per token, its word id (-1: a stop word, a non-word or punctuation)
             and the index of its text.
         """
+        self._forget_words()
+        return self._tokens(list(texts), learn=True)
+
+    def _forget_words(self) -> None:
+        """Start learning word ids afresh (and bind the stop words) for a new fit."""
         self._stop = frozenset(T.stop_words()) | {str(w).lower() for w in self.stop_words}
         self._word_id_: dict[str, int] = {}
-        return self._tokens(list(texts), learn=True)
 
     def corpus_tokens(self, corpus) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`tokens` of a corpus's paragraphs (``corpus.paragraphs["text"]``), from its parse.
@@ -160,8 +164,7 @@ class Vocabulary:
         words, ids, paragraph, marks = corpus.paragraph_tokens(marks=True)
         if marks is None:
             return self.tokens(corpus.paragraphs["text"].tolist())
-        self._stop = frozenset(T.stop_words()) | {str(w).lower() for w in self.stop_words}
-        self._word_id_ = {}
+        self._forget_words()
         # The parse's words come in order of first use, so the ids are learned in that order too.
         learned = np.fromiter((-1 if (w := self._word(word)) is None
                                else self._word_id_.setdefault(w, len(self._word_id_)) for word in words),
